@@ -1,0 +1,69 @@
+// Command lapak is Lapak, the e-marketplace through which Kabupaten Solok
+// Selatan buys from local UMKM. `lapak serve` runs the site; other
+// subcommands manage the database and accounts. main only delegates.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if err != errUsage {
+			fmt.Fprintln(os.Stderr, "lapak:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `Lapak — e-Marketplace pengadaan Kabupaten Solok Selatan
+
+Usage: lapak <command> [flags]
+
+Commands:
+  serve            run the web server (--demo seeds a demo regency on first start)
+  migrate          apply database migrations
+  user create      create an account, e.g. the first admin:
+                   lapak user create --name "Admin" --email admin@contoh.id --role admin
+  audit verify     check the audit trail's hash chain
+  seed reference   load kecamatan, nagari, OPDs and categories
+  pg start|stop    start or stop a local PostgreSQL cluster (development and tests)
+
+Run 'lapak <command> --help' for a command's flags; every flag has an
+environment variable of the same meaning (see 'lapak serve --help').
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, rest, getenv, stdout, stderr)
+	case "pg":
+		return cmdPG(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}

@@ -1,0 +1,1 @@
+DROP TABLE nagari; DROP TABLE kecamatan;

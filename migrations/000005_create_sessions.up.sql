@@ -1,0 +1,7 @@
+-- Session store of scs/pgxstore.
+CREATE TABLE sessions (
+    token   text PRIMARY KEY,
+    data    bytea NOT NULL,
+    expiry  timestamptz NOT NULL
+);
+CREATE INDEX sessions_expiry_idx ON sessions (expiry);

@@ -1,0 +1,1 @@
+DROP TABLE audit_log; DROP FUNCTION audit_log_guard();
