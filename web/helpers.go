@@ -23,8 +23,8 @@ func sortedErrors(f Form) []string {
 	return out
 }
 
-func itoa(n int) string     { return strconv.Itoa(n) }
-func i64(n int64) string    { return strconv.FormatInt(n, 10) }
+func itoa(n int) string           { return strconv.Itoa(n) }
+func i64(n int64) string          { return strconv.FormatInt(n, 10) }
 func dateTime(t time.Time) string { return wib.DateTime(t) }
 
 func dateTimePtr(t *time.Time) string {

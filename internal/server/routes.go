@@ -26,7 +26,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, web.Asset("favicon.svg"), http.StatusMovedPermanently)
 	})
-	r.Handle("/static/*", web.StaticHandler())
+	r.Get("/static/*", web.StaticHandler().ServeHTTP)
 
 	withSession := func(h http.Handler) http.Handler {
 		return s.crossOrigin(s.sessions.LoadAndSave(s.loadUser(limitBody(h))))
