@@ -53,25 +53,26 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*User, error) {
 	if login == "" {
 		login = strings.ToLower(strings.TrimSpace(c.Login))
 	}
-	if err := s.checkThrottle(ctx, login, c.IP); err != nil {
-		return nil, err
-	}
 	var id int64
 	var hash string
 	err := s.db.QueryRow(ctx, "SELECT id, password_hash FROM users WHERE email = $1 OR phone = $1", login).Scan(&id, &hash)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("auth: login: %w", postgres.Classify(err))
 	}
-	if errors.Is(err, pgx.ErrNoRows) {
+	key := throttleKey(id, login)
+	if err := s.checkThrottle(ctx, key, c.IP); err != nil {
+		return nil, err
+	}
+	if id == 0 {
 		_, _ = CheckPassword(dummyHash, c.Password)
-		return nil, s.fail(ctx, login, c.IP)
+		return nil, s.fail(ctx, key, c.IP)
 	}
 	ok, err := CheckPassword(hash, c.Password)
 	if err != nil {
 		return nil, fmt.Errorf("auth: login %d: %w", id, err)
 	}
 	if !ok {
-		return nil, s.fail(ctx, login, c.IP)
+		return nil, s.fail(ctx, key, c.IP)
 	}
 	u, err := userByID(ctx, s.db, id)
 	if err != nil {
@@ -86,7 +87,7 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*User, error) {
 			return err
 		}
 		// A success ends the run of failures for this account.
-		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE identifier = $1", login); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE identifier = $1", key); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "user.login", Entity: "user", EntityID: strconv.FormatInt(id, 10)})
@@ -95,6 +96,15 @@ func (s *Service) Login(ctx context.Context, c Credentials) (*User, error) {
 		return nil, fmt.Errorf("auth: login %d: %w", id, err)
 	}
 	return u, nil
+}
+
+// throttleKey names what failures are counted against: the account when one
+// matches (so its e-mail and phone share one count), else what was typed.
+func throttleKey(userID int64, login string) string {
+	if userID != 0 {
+		return "user:" + strconv.FormatInt(userID, 10)
+	}
+	return login
 }
 
 func (s *Service) checkThrottle(ctx context.Context, login, ip string) error {

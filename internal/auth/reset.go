@@ -225,11 +225,17 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, in CodeReset) error
 	if login == "" {
 		login = strings.ToLower(strings.TrimSpace(in.Login))
 	}
-	if err := s.checkThrottle(ctx, login, in.IP); err != nil {
+	var id int64
+	err := s.db.QueryRow(ctx, "SELECT id FROM users WHERE email = $1 OR phone = $1", login).Scan(&id)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return postgres.Classify(err)
+	}
+	key := throttleKey(id, login)
+	if err := s.checkThrottle(ctx, key, in.IP); err != nil {
 		return err
 	}
 	errBadCode := errors.New("bad code")
-	err := s.setPassword(ctx, 0, in.Password, "user.password_reset_code", func(tx pgx.Tx) (int64, error) {
+	err = s.setPassword(ctx, 0, in.Password, "user.password_reset_code", func(tx pgx.Tx) (int64, error) {
 		var userID int64
 		err := tx.QueryRow(ctx, `UPDATE password_resets p SET used_at = now()
 			FROM users u
@@ -242,7 +248,7 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, in CodeReset) error
 		return userID, err
 	})
 	if errors.Is(err, errBadCode) {
-		if ferr := s.fail(ctx, login, in.IP); apperr.KindOf(ferr) != apperr.Unauthenticated {
+		if ferr := s.fail(ctx, key, in.IP); apperr.KindOf(ferr) != apperr.Unauthenticated {
 			return ferr
 		}
 		return validate.Errors{"code": "Kode reset salah, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada petugas."}

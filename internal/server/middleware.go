@@ -149,6 +149,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				s.sessions.Remove(ctx, "user_id")
 				s.sessions.Remove(ctx, "session_version")
 				if msg := apperr.Message(err); msg != "" {
+					s.sessions.Remove(ctx, "flash")
 					s.sessions.Put(ctx, "flash_error", msg)
 				}
 			case err != nil:
