@@ -56,7 +56,7 @@ func Entries(ctx context.Context, db postgres.DBTX, f Filter) ([]Listed, error) 
 		FROM audit_log
 		WHERE ($1 = '' OR actor_name ILIKE '%' || $1 || '%')
 		  AND ($2 = '' OR entity = $2)
-		  AND ($3 = '' OR action LIKE $3 || '%')
+		  AND ($3 = '' OR starts_with(action, $3))
 		  AND ($4::timestamptz IS NULL OR at >= $4)
 		  AND ($5::timestamptz IS NULL OR at < $5)
 		  AND ($6 = 0 OR id < $6)

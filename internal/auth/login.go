@@ -181,6 +181,10 @@ func (s *Service) setPassword(ctx context.Context, userID int64, password, actio
 		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", userID); err != nil {
 			return err
 		}
+		// A new password ends any lock from earlier guessing.
+		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE identifier = $1", throttleKey(userID, "")); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{Action: action, Entity: "user", EntityID: strconv.FormatInt(userID, 10)})
 	})
 	if err != nil {

@@ -104,8 +104,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	}
 	return s.setPassword(ctx, 0, password, "user.password_reset", func(tx pgx.Tx) (int64, error) {
 		var userID int64
-		err := tx.QueryRow(ctx, `UPDATE password_resets SET used_at = now()
-			WHERE secret_hash = $1 AND kind = 'link' AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+		err := tx.QueryRow(ctx, `UPDATE password_resets p SET used_at = now() FROM users u
+			WHERE p.user_id = u.id AND u.disabled_at IS NULL
+			  AND p.secret_hash = $1 AND p.kind = 'link' AND p.used_at IS NULL AND p.expires_at > now() RETURNING p.user_id`,
 			secretHash(token)).Scan(&userID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return 0, errInvalidLink
@@ -230,7 +231,9 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, in CodeReset) error
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return postgres.Classify(err)
 	}
-	key := throttleKey(id, login)
+	// Wrong codes are counted apart from wrong passwords, so an owner whose
+	// account was locked by someone guessing can still use the code staff gave.
+	key := "code:" + throttleKey(id, login)
 	if err := s.checkThrottle(ctx, key, in.IP); err != nil {
 		return err
 	}

@@ -322,6 +322,11 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, reas
 		if tag.RowsAffected() == 0 {
 			return apperr.E(apperr.NotFound, "Akun tidak ditemukan.")
 		}
+		if disabled {
+			if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", id); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, audit.Entry{Action: action, Entity: "user", EntityID: strconv.FormatInt(id, 10),
 			Details: map[string]any{"reason": reason}})
 	})

@@ -5,6 +5,7 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -67,68 +68,106 @@ func (s *Sender) Run(ctx context.Context, every time.Duration) {
 }
 
 // DeliverPending sends every message due now and returns how many were sent.
-// A failed delivery is retried later with growing delays, up to 10 attempts.
+// A failed delivery is retried later with growing delays, up to 10 attempts;
+// one failing message does not hold up the others.
 func (s *Sender) DeliverPending(ctx context.Context) (int, error) {
 	sent := 0
 	for {
-		done, err := s.deliverOne(ctx)
-		if err != nil || !done {
+		id, m, attempts, ok, err := s.claim(ctx)
+		if err != nil || !ok {
 			return sent, err
 		}
-		sent++
+		if sendErr := s.send(ctx, m); sendErr != nil {
+			delay := time.Duration(1<<min(attempts, 10)) * time.Minute
+			_, err = s.DB.Exec(ctx, `UPDATE outbox_emails SET last_error = $2, next_attempt = now() + $3::interval WHERE id = $1`,
+				id, sendErr.Error(), delay.String())
+			s.Log.Warn("mail: delivery failed", "id", id, "to", m.To, "err", sendErr)
+		} else {
+			_, err = s.DB.Exec(ctx, `UPDATE outbox_emails SET sent_at = now(), last_error = '' WHERE id = $1`, id)
+			sent++
+		}
+		if err != nil {
+			return sent, postgres.Classify(err)
+		}
 	}
 }
 
-func (s *Sender) deliverOne(ctx context.Context) (bool, error) {
-	delivered := false
-	err := pgx.BeginFunc(ctx, s.DB, func(tx pgx.Tx) error {
-		var id int64
-		var m Message
-		var attempts int
-		err := tx.QueryRow(ctx, `
-			SELECT id, to_address, subject, body, attempts FROM outbox_emails
+// claim takes the next due message and pushes its next attempt ahead, so the
+// slow SMTP conversation happens outside any transaction and no other sender
+// takes the same message meanwhile.
+func (s *Sender) claim(ctx context.Context) (id int64, m Message, attempts int, ok bool, err error) {
+	err = s.DB.QueryRow(ctx, `
+		UPDATE outbox_emails SET attempts = attempts + 1, next_attempt = now() + interval '10 minutes'
+		WHERE id = (SELECT id FROM outbox_emails
 			WHERE sent_at IS NULL AND attempts < 10 AND next_attempt <= now()
-			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`).Scan(&id, &m.To, &m.Subject, &m.Body, &attempts)
-		if err == pgx.ErrNoRows {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if sendErr := s.send(m); sendErr != nil {
-			delay := time.Duration(1<<attempts) * time.Minute
-			_, err = tx.Exec(ctx, `UPDATE outbox_emails SET attempts = attempts + 1, last_error = $2, next_attempt = now() + $3::interval WHERE id = $1`,
-				id, sendErr.Error(), delay.String())
-			s.Log.Warn("mail: delivery failed", "id", id, "to", m.To, "err", sendErr)
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE outbox_emails SET attempts = attempts + 1, sent_at = now(), last_error = '' WHERE id = $1`, id)
-		delivered = err == nil
-		return err
-	})
-	return delivered, postgres.Classify(err)
+			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+		RETURNING id, to_address, subject, body, attempts`).Scan(&id, &m.To, &m.Subject, &m.Body, &attempts)
+	if err == pgx.ErrNoRows {
+		return 0, m, 0, false, nil
+	}
+	if err != nil {
+		return 0, m, 0, false, postgres.Classify(err)
+	}
+	return id, m, attempts, true, nil
 }
 
-func (s *Sender) send(m Message) error {
+// send delivers m over SMTP (STARTTLS when offered), or logs it when no SMTP
+// server is configured. The whole conversation is bounded by a deadline.
+func (s *Sender) send(ctx context.Context, m Message) error {
 	if s.SMTP.Host == "" {
 		s.Log.Info("mail (no SMTP configured; shown here and in the admin outbox)", "to", m.To, "subject", m.Subject, "body", m.Body)
 		return nil
 	}
 	addr := net.JoinHostPort(s.SMTP.Host, strconv.Itoa(s.SMTP.Port))
-	var auth smtp.Auth
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(60 * time.Second))
+	c, err := smtp.NewClient(conn, s.SMTP.Host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: s.SMTP.Host}); err != nil {
+			return err
+		}
+	}
 	if s.SMTP.Username != "" {
-		auth = smtp.PlainAuth("", s.SMTP.Username, s.SMTP.Password, s.SMTP.Host)
+		if err := c.Auth(smtp.PlainAuth("", s.SMTP.Username, s.SMTP.Password, s.SMTP.Host)); err != nil {
+			return err
+		}
 	}
 	from := s.SMTP.From
 	envelopeFrom := from
 	if i := strings.LastIndex(from, "<"); i >= 0 {
 		envelopeFrom = strings.Trim(from[i:], "<>")
 	}
+	if err := c.Mail(envelopeFrom); err != nil {
+		return err
+	}
+	if err := c.Rcpt(m.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nDate: %s\r\n\r\n",
 		from, m.To, encodeHeader(m.Subject), time.Now().Format(time.RFC1123Z))
 	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\r\n"))
-	return smtp.SendMail(addr, auth, envelopeFrom, []string{m.To}, []byte(b.String()))
+	if _, err := w.Write([]byte(b.String())); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // encodeHeader encodes non-ASCII subjects as RFC 2047 words.
