@@ -78,12 +78,12 @@ func (s *Sender) DeliverPending(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		if sendErr := s.send(ctx, m); sendErr != nil {
-			delay := time.Duration(1<<min(attempts, 10)) * time.Minute
+			delay := time.Duration(1<<min(attempts-1, 10)) * time.Minute
 			_, err = s.DB.Exec(ctx, `UPDATE outbox_emails SET last_error = $2, next_attempt = now() + $3::interval WHERE id = $1`,
 				id, sendErr.Error(), delay.String())
 			s.Log.Warn("mail: delivery failed", "id", id, "to", m.To, "err", sendErr)
 		} else {
-			_, err = s.DB.Exec(ctx, `UPDATE outbox_emails SET sent_at = now(), last_error = '' WHERE id = $1`, id)
+			_, err = s.DB.Exec(ctx, `UPDATE outbox_emails SET sent_at = now(), next_attempt = now(), last_error = '' WHERE id = $1`, id)
 			sent++
 		}
 		if err != nil {
