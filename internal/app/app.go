@@ -67,7 +67,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	a.DB = db
-	a.Server = server.New(server.Config{BaseURL: cfg.BaseURL, Secure: cfg.Secure()}, db, log)
+	a.Server = server.New(server.Config{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), DataDir: cfg.DataDir}, db, log)
 	if opts.Demo {
 		if a.Demo, err = demo.Seed(ctx, db, a.Server.Auth()); err != nil {
 			a.Close()

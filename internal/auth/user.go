@@ -221,32 +221,44 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if !actor.Has(RoleAdmin) {
 		return nil, apperr.E(apperr.Forbidden, "Hanya admin yang dapat membuat akun.")
 	}
-	in, errs := validateUser(in, true)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return nil, err
-	}
 	var id int64
-	err = postgres.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO users (name, email, phone, nip, password_hash, must_change_password)
-			VALUES ($1, nullif($2, ''), nullif($3, ''), nullif($4, ''), $5, $6) RETURNING id`,
-			in.Name, in.Email, in.Phone, in.NIP, hash, !actor.System).Scan(&id)
-		if err != nil {
-			return duplicateLogin(err)
-		}
-		if err := writeGrants(ctx, tx, id, in.Grants); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "user.create", Entity: "user", EntityID: strconv.FormatInt(id, 10),
-			Details: map[string]any{"name": in.Name, "email": in.Email, "phone": in.Phone, "roles": grantNames(in.Grants)}})
+	err := postgres.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		id, err = InsertUser(ctx, tx, in, !actor.System)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: create user: %w", err)
 	}
 	return userByID(ctx, s.db, id)
+}
+
+// InsertUser validates in and creates the account inside the caller's
+// transaction, with an audit entry. It checks no permission: callers do (the
+// onboarding flows call it when an owner activates an invitation or registers).
+// mustChange makes the user set a new password at first sign-in.
+func InsertUser(ctx context.Context, tx postgres.DBTX, in UserInput, mustChange bool) (int64, error) {
+	in, errs := validateUser(in, true)
+	if err := errs.Err(); err != nil {
+		return 0, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO users (name, email, phone, nip, password_hash, must_change_password)
+		VALUES ($1, nullif($2, ''), nullif($3, ''), nullif($4, ''), $5, $6) RETURNING id`,
+		in.Name, in.Email, in.Phone, in.NIP, hash, mustChange).Scan(&id)
+	if err != nil {
+		return 0, duplicateLogin(err)
+	}
+	if err := writeGrants(ctx, tx, id, in.Grants); err != nil {
+		return 0, err
+	}
+	err = audit.Record(ctx, tx, audit.Entry{Action: "user.create", Entity: "user", EntityID: strconv.FormatInt(id, 10),
+		Details: map[string]any{"name": in.Name, "email": in.Email, "phone": in.Phone, "roles": grantNames(in.Grants)}})
+	return id, err
 }
 
 // UpdateUser changes an account's details and roles. Only admins may.
@@ -336,7 +348,7 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, reas
 	return nil
 }
 
-func writeGrants(ctx context.Context, tx pgx.Tx, userID int64, grants []Grant) error {
+func writeGrants(ctx context.Context, tx postgres.DBTX, userID int64, grants []Grant) error {
 	for _, g := range grants {
 		var opdID, supplierID *int64
 		if g.Role.NeedsOPD() {

@@ -24,7 +24,8 @@ import (
 // Config is what the server needs to know of the deployment.
 type Config struct {
 	BaseURL string
-	Secure  bool // served over HTTPS: cookies get the Secure flag
+	Secure  bool   // served over HTTPS: cookies get the Secure flag
+	DataDir string // data folder; uploaded files live in DataDir/files
 }
 
 // Server holds the services and the HTTP machinery.
