@@ -3,10 +3,12 @@ package web
 import (
 	"net/url"
 	"sort"
+	"strings"
 	"strconv"
 	"time"
 
 	"lapak/internal/auth"
+	"lapak/internal/validate"
 	"lapak/internal/wib"
 )
 
@@ -61,4 +63,13 @@ func auditNextURL(f Form, before int64) string {
 	}
 	v.Set("before", i64(before))
 	return "/audit?" + v.Encode()
+}
+
+func joinComma(items []string) string { return strings.Join(items, ", ") }
+
+func npwp(digits string) string {
+	if digits == "" {
+		return ""
+	}
+	return validate.FormatNPWP(digits)
 }

@@ -30,6 +30,12 @@ func (p Page) Nav() []NavItem {
 		return []NavItem{{"Beranda", "/"}, {"Masuk", "/login"}}
 	}
 	items := []NavItem{{"Beranda", "/dashboard"}}
+	if u.Has(auth.RoleSupplier) {
+		items = append(items, NavItem{"Profil usaha", "/supplier"})
+	}
+	if u.Has(auth.RoleKoperindag, auth.RoleAdmin) {
+		items = append(items, NavItem{"Verifikasi", "/koperindag/verification"}, NavItem{"Usaha", "/koperindag/suppliers"})
+	}
 	if u.Has(auth.RoleKoperindag) {
 		items = append(items, NavItem{"Akun penyedia", "/koperindag/users"})
 	}

@@ -47,7 +47,7 @@ func (s *Server) userChoices(r *http.Request) (web.UserFormChoices, error) {
 	if err != nil {
 		return web.UserFormChoices{}, err
 	}
-	sups, err := s.suppliers.Suppliers(r.Context(), 500)
+	sups, err := s.suppliers.Choices(r.Context(), 500)
 	return web.UserFormChoices{OPDs: opds, Suppliers: sups}, err
 }
 

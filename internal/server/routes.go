@@ -57,6 +57,11 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/dashboard", s.h(s.handleDashboard))
 			r.Get("/account", s.h(s.handleAccount))
 			r.Post("/account/password", s.h(s.handlePasswordChange))
+			s.registerSupplierRoutes(r)
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin))
+				s.registerSupplierReviewRoutes(r)
+			})
 
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleAdmin))

@@ -71,6 +71,16 @@ var routeAccess = map[string]access{
 	"POST /koperindag/users/{id}/reset-code": roles("koperindag"),
 
 	"GET /audit": roles("auditor", "admin"),
+
+	// Supplier pages: {id} is the fixture supplier; the domain decides who may.
+	"GET /supplier":                 signedIn,
+	"GET /suppliers/{id}":           roles("supplier", "koperindag", "admin", "auditor"),
+	"GET /suppliers/{id}/profile":   roles("supplier", "koperindag"),
+	"POST /suppliers/{id}/profile":  roles("supplier", "koperindag"),
+	"POST /suppliers/{id}/submit":   roles("supplier", "koperindag"),
+	"POST /suppliers/{id}/decision": roles("koperindag", "admin"),
+	"GET /koperindag/verification":  roles("koperindag", "admin"),
+	"GET /koperindag/suppliers":     roles("koperindag", "admin"),
 }
 
 // routes lists "METHOD pattern" for every route of the router.
@@ -123,6 +133,9 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 		p := strings.ReplaceAll(pattern, "{token}", "tidak-ada")
 		if strings.HasPrefix(p, "/admin/opds/") {
 			p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(e.opdID, 10))
+		}
+		if strings.HasPrefix(p, "/suppliers/") {
+			p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(e.supID, 10))
 		}
 		p = strings.ReplaceAll(p, "{id}", supplierUser)
 		return strings.ReplaceAll(p, "/*", "/app.css")
