@@ -34,7 +34,11 @@ func (p Page) Nav() []NavItem {
 		items = append(items, NavItem{"Profil usaha", "/supplier"})
 	}
 	if u.Has(auth.RoleKoperindag, auth.RoleAdmin) {
-		items = append(items, NavItem{"Verifikasi", "/koperindag/verification"}, NavItem{"Usaha", "/koperindag/suppliers"})
+		items = append(items, NavItem{"Verifikasi", "/koperindag/verification"}, NavItem{"Usaha", "/koperindag/suppliers"},
+			NavItem{"Pembekalan", "/koperindag/trainings"})
+	}
+	if u.Has(auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor) {
+		items = append(items, NavItem{"Corong", "/koperindag/funnel"})
 	}
 	if u.Has(auth.RoleKoperindag) {
 		items = append(items, NavItem{"Akun penyedia", "/koperindag/users"})

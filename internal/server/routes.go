@@ -62,6 +62,10 @@ func (s *Server) Handler() http.Handler {
 				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin))
 				s.registerSupplierReviewRoutes(r)
 			})
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor))
+				s.registerOnboardingRoutes(r)
+			})
 
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleAdmin))

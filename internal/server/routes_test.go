@@ -81,6 +81,14 @@ var routeAccess = map[string]access{
 	"POST /suppliers/{id}/decision": roles("koperindag", "admin"),
 	"GET /koperindag/verification":  roles("koperindag", "admin"),
 	"GET /koperindag/suppliers":     roles("koperindag", "admin"),
+
+	"GET /koperindag/funnel":                     roles("koperindag", "admin", "auditor"),
+	"GET /koperindag/funnel.{format:csv|xlsx}":   roles("koperindag", "admin", "auditor"),
+	"GET /koperindag/trainings":                  roles("koperindag", "admin", "auditor"),
+	"POST /koperindag/trainings":                 roles("koperindag", "admin"),
+	"GET /koperindag/trainings/{id}":             roles("koperindag", "admin", "auditor"),
+	"POST /koperindag/trainings/{id}/invite":     roles("koperindag", "admin"),
+	"POST /koperindag/trainings/{id}/attendance": roles("koperindag", "admin"),
 }
 
 // routes lists "METHOD pattern" for every route of the router.
@@ -138,6 +146,7 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 			p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(e.supID, 10))
 		}
 		p = strings.ReplaceAll(p, "{id}", supplierUser)
+		p = strings.ReplaceAll(p, "{format:csv|xlsx}", "csv")
 		return strings.ReplaceAll(p, "/*", "/app.css")
 	}
 	for _, route := range routes(t, e.srv.Handler()) {
