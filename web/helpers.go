@@ -3,8 +3,8 @@ package web
 import (
 	"net/url"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"lapak/internal/auth"

@@ -27,7 +27,7 @@ type NavItem struct {
 func (p Page) Nav() []NavItem {
 	u := p.User
 	if u == nil {
-		return []NavItem{{"Beranda", "/"}, {"Masuk", "/login"}}
+		return []NavItem{{"Beranda", "/"}, {"Daftar sebagai penyedia", "/register"}, {"Masuk", "/login"}}
 	}
 	items := []NavItem{{"Beranda", "/dashboard"}}
 	if u.Has(auth.RoleSupplier) {
@@ -41,10 +41,21 @@ func (p Page) Nav() []NavItem {
 		items = append(items, NavItem{"Corong", "/koperindag/funnel"})
 	}
 	if u.Has(auth.RoleKoperindag) {
-		items = append(items, NavItem{"Akun penyedia", "/koperindag/users"})
+		items = append(items, NavItem{"Registri UMKM", "/koperindag/registry"})
+		items = append(items, NavItem{"Akun penyedia", "/koperindag/users"},
+			NavItem{"Undangan", "/koperindag/invitations"}, NavItem{"Daftarkan usaha", "/koperindag/suppliers/new"})
 	}
 	if u.Has(auth.RoleAdmin) {
 		items = append(items, NavItem{"OPD", "/admin/opds"}, NavItem{"Pengguna", "/admin/users"}, NavItem{"Kotak keluar", "/admin/outbox"})
+	}
+	if u.Has(auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor) {
+		items = append(items, NavItem{"Paket RUP", "/rup"})
+	}
+	if u.Has(auth.RoleAdmin, auth.RoleAuditor) {
+		items = append(items, NavItem{"Aturan", "/rules"})
+	}
+	if u.Has(auth.RoleAdmin) {
+		items = append(items, NavItem{"Hari libur", "/admin/holidays"})
 	}
 	if u.Has(auth.RoleAdmin, auth.RoleAuditor) {
 		items = append(items, NavItem{"Jejak audit", "/audit"})

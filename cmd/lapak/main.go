@@ -35,6 +35,10 @@ Commands:
                    lapak user create --name "Admin" --email admin@contoh.id --role admin
   audit verify     check the audit trail's hash chain
   seed reference   load kecamatan, nagari, OPDs and categories
+  import umkm FILE import the dinas's UMKM list (CSV or XLSX); --dry-run only previews it
+  seed registry    generate a synthetic UMKM registry (--count 9782 [--seed N] [--mistakes N]);
+                   --out FILE.csv|.xlsx writes it to a file instead of the database
+  bench import     time importing 9.782 generated UMKM into a fresh database, twice
   pg start|stop    start or stop a local PostgreSQL cluster (development and tests)
 
 Run 'lapak <command> --help' for a command's flags; every flag has an
@@ -56,8 +60,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdUser(ctx, rest, getenv, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, rest, getenv, stdout, stderr)
 	case "seed":
+		if len(rest) > 0 && rest[0] == "registry" {
+			return cmdSeedRegistry(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		return cmdSeed(ctx, rest, getenv, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, getenv, stdout, stderr)
 	case "pg":
 		return cmdPG(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

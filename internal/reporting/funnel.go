@@ -103,8 +103,11 @@ func (s *Service) Funnel(ctx context.Context, kecamatanCode string) (Funnel, err
 
 // Conversion returns stage i's count as a percentage of stage i-1's, or -1
 // when there is nothing to compare with.
+// Suppliers that registered themselves are counted from "activated" on but
+// were never in the registry, so a later stage can outnumber an earlier one;
+// no percentage is shown then.
 func (r FunnelRow) Conversion(i int) int {
-	if i == 0 || r.Counts[i-1] == 0 {
+	if i == 0 || r.Counts[i-1] == 0 || r.Counts[i] > r.Counts[i-1] {
 		return -1
 	}
 	return r.Counts[i] * 100 / r.Counts[i-1]

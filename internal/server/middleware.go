@@ -118,9 +118,14 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	return cop.Handler(next)
 }
 
+// rawBodyKey holds the request body before limitBody capped it, so that
+// withBodyLimit can give one route a larger cap.
+type rawBodyKey struct{}
+
 // limitBody caps form bodies at 1 MiB.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), rawBodyKey{}, r.Body))
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 		next.ServeHTTP(w, r)
 	})

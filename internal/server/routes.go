@@ -51,6 +51,10 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/password/reset/{token}", s.h(s.handleReset))
 		r.Get("/password/code", s.h(s.handleCodeResetForm))
 		r.Post("/password/code", s.h(s.handleCodeReset))
+		r.Get("/activate", s.h(s.handleActivateForm))
+		r.Post("/activate", s.h(s.handleActivate))
+		r.Get("/register", s.h(s.handleRegisterForm))
+		r.Post("/register", s.h(s.handleRegister))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
@@ -58,9 +62,15 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/account", s.h(s.handleAccount))
 			r.Post("/account/password", s.h(s.handlePasswordChange))
 			s.registerSupplierRoutes(r)
+			s.registerDocumentRoutes(r)
+			s.registerRegistryRoutes(r)
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin))
 				s.registerSupplierReviewRoutes(r)
+			})
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin))
+				s.registerInvitationRoutes(r)
 			})
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor))
@@ -80,6 +90,14 @@ func (s *Server) Handler() http.Handler {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleAuditor, auth.RoleAdmin))
 				r.Get("/audit", s.h(s.handleAuditList))
+			})
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor))
+				s.registerRUPRoutes(r)
+			})
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireRole(auth.RoleAdmin, auth.RoleAuditor))
+				s.registerRuleRoutes(r)
 			})
 		})
 	})

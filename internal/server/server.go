@@ -43,6 +43,7 @@ type Server struct {
 	regions   *region.Service
 	suppliers *supplier.Service
 	catalog   *catalog.Service
+	documents *supplier.Documents
 }
 
 // New wires a Server on db.
@@ -56,6 +57,7 @@ func New(cfg Config, db *pgxpool.Pool, log *slog.Logger) *Server {
 		regions:   region.NewService(db),
 		suppliers: supplier.NewService(db),
 		catalog:   catalog.NewService(db),
+		documents: newDocuments(cfg, db),
 	}
 	sm := scs.New()
 	// Expired sessions are removed by the maintenance loop, not a store goroutine.

@@ -9,6 +9,7 @@ import (
 	"lapak/internal/apperr"
 	"lapak/internal/auth"
 	"lapak/internal/supplier"
+	"lapak/internal/validate"
 	"lapak/web"
 )
 
@@ -89,7 +90,7 @@ func profileForm(sp supplier.Supplier) web.Form {
 	set("address", sp.Address)
 	set("kecamatan", sp.KecamatanCode)
 	set("nagari", sp.NagariCode)
-	set("phone", sp.Phone)
+	set("phone", validate.LocalPhone(sp.Phone))
 	set("email", sp.Email)
 	set("bank_name", sp.BankName)
 	set("bank_account_no", sp.BankAccountNo)

@@ -105,3 +105,20 @@ func validDomain(d string) bool {
 	tld := labels[len(labels)-1]
 	return len(tld) >= 2 && !allDigits(tld)
 }
+
+// LocalPhone shows a stored +62 number as Indonesians write it: "0812 3456 7890".
+// Anything else is returned unchanged.
+func LocalPhone(e164 string) string {
+	if !strings.HasPrefix(e164, "+62") || len(e164) < 6 {
+		return e164
+	}
+	d := "0" + e164[3:]
+	var b strings.Builder
+	for i, r := range d {
+		if i == 4 || (i > 4 && (i-4)%4 == 0) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -94,3 +94,22 @@ func TestLooksLikeEmail(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"+6281234567890": "0812 3456 7890",
+		"+62751123456":   "0751 1234 56",
+		"+6281200000001": "0812 0000 0001",
+		"":               "",
+		"0812":           "0812",
+	} {
+		if got := LocalPhone(in); got != want {
+			t.Errorf("LocalPhone(%q) = %q, want %q", in, got, want)
+		}
+		if in != "" && len(in) > 6 {
+			if back, err := Phone(LocalPhone(in)); err != nil || back != in {
+				t.Errorf("Phone(LocalPhone(%q)) = %q, %v; want the same number back", in, back, err)
+			}
+		}
+	}
+}

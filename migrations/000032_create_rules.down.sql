@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS rule_versions;
+DROP FUNCTION IF EXISTS rule_versions_append_only();
+DROP TABLE IF EXISTS rules;
