@@ -73,6 +73,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 			a.Close()
 			return nil, err
 		}
+		if err := demo.SeedOnboarding(ctx, db, cfg.DataDir, cfg.BaseURL); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
