@@ -36,6 +36,11 @@ test: deps/postgres deps/chromium deps/e2e build
 test/short:
 	$(GO) test -short ./internal/validate/... ./internal/rupiah/... ./internal/wib/... ./internal/config/... ./internal/metrics/...
 
+## bench: every benchmark (each prints its figures and ends with one line of JSON)
+.PHONY: bench
+bench: deps/postgres build
+	./$(BIN) bench import
+
 ## lint: gofmt, go vet, staticcheck, templ formatting
 .PHONY: lint
 lint:

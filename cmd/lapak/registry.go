@@ -30,6 +30,7 @@ import (
 	"lapak/internal/auth"
 	"lapak/internal/config"
 	"lapak/internal/demo"
+	"lapak/internal/invitation"
 	"lapak/internal/postgres"
 	"lapak/internal/registry"
 	"lapak/internal/rupiah"
@@ -217,10 +218,13 @@ type benchImportResult struct {
 	ReimportWritten int     `json:"reimport_written"` // rows the second import wrote, by its count and by xmin
 	PeakHeapMB      float64 `json:"peak_heap_mb"`     // live heap, sampled during the imports
 	AllocMB         float64 `json:"alloc_mb"`         // allocated by the first import
-	MaxRSSMB        float64 `json:"max_rss_mb"`       // peak resident memory of the whole process
+	ImportRSSMB     float64 `json:"import_rss_mb"`    // peak resident memory up to the end of the imports
+	MaxRSSMB        float64 `json:"max_rss_mb"`       // peak resident memory of the whole process, letters included
 	CPUs            int     `json:"cpus"`
-	// Invitation letters: the invitations slice adds its PDF timing here
-	// (e.g. letters_ms, letters_pages), measured in cmdBench after the re-import.
+	InviteMS        int64   `json:"invite_ms"`     // issuing a code for every business
+	LettersMS       int64   `json:"letters_ms"`    // rendering every letter into one PDF
+	LetterPages     int     `json:"letter_pages"`  // pages in that PDF
+	LettersBytes    int64   `json:"letters_bytes"` // its size
 }
 
 func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -312,8 +316,38 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	res.PeakHeapMB = mb(peak())
 
-	// Invitation letters: time issuing and rendering the letters for the
-	// imported registry here, and add the figures to benchImportResult.
+	var ruImport syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ruImport); err == nil {
+		res.ImportRSSMB = math.Round(float64(ruImport.Maxrss)/1024*10) / 10
+	}
+
+	// Invitation letters for every business of the registry, in one PDF.
+	rowsIDs, err := db.Query(ctx, "SELECT id FROM registry_entries ORDER BY id")
+	if err != nil {
+		return err
+	}
+	entryIDs, err := pgx.CollectRows(rowsIDs, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	inv := invitation.NewService(db, "http://127.0.0.1:8080")
+	var issued []invitation.Issued
+	t = time.Now()
+	for start := 0; start < len(entryIDs); start += invitation.MaxBatch {
+		batch, err := inv.Issue(sys, entryIDs[start:min(start+invitation.MaxBatch, len(entryIDs))])
+		if err != nil {
+			return userError(err)
+		}
+		issued = append(issued, batch.Issued...)
+	}
+	res.InviteMS = time.Since(t).Milliseconds()
+	var pdfSize countingWriter
+	t = time.Now()
+	if err := invitation.WriteLetters(&pdfSize, issued, time.Now()); err != nil {
+		return err
+	}
+	res.LettersMS = time.Since(t).Milliseconds()
+	res.LetterPages, res.LettersBytes = len(issued), int64(pdfSize)
 
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
@@ -327,6 +361,9 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "  re-import            %6d ms  (%s unchanged, %d written)\n", res.ReimportMS, num(again.Unchanged), res.ReimportWritten)
 	fmt.Fprintf(stdout, "  peak live heap       %6.1f MB\n", res.PeakHeapMB)
 	fmt.Fprintf(stdout, "  allocated by import  %6.1f MB\n", res.AllocMB)
+	fmt.Fprintf(stdout, "  max RSS after import %6.1f MB\n", res.ImportRSSMB)
+	fmt.Fprintf(stdout, "  issue invitations    %6d ms  (%s codes)\n", res.InviteMS, num(res.LetterPages))
+	fmt.Fprintf(stdout, "  letters PDF          %6d ms  (%s pages, %.1f MB)\n", res.LettersMS, num(res.LetterPages), float64(res.LettersBytes)/(1<<20))
 	fmt.Fprintf(stdout, "  max RSS (process)    %6.1f MB\n", res.MaxRSSMB)
 	line, err := json.Marshal(res)
 	if err != nil {
@@ -456,4 +493,12 @@ func benchDatabase(ctx context.Context, dbURL string) (*pgxpool.Pool, func(), er
 	}
 	cleanups = append(cleanups, db.Close)
 	return db, cleanup, nil
+}
+
+// countingWriter counts the bytes written to it and keeps none.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
