@@ -40,6 +40,7 @@ test/short:
 .PHONY: bench
 bench: deps/postgres build
 	./$(BIN) bench import
+	./$(BIN) bench search
 
 ## lint: gofmt, go vet, staticcheck, templ formatting
 .PHONY: lint

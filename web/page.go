@@ -23,52 +23,91 @@ type NavItem struct {
 	Label, Href string
 }
 
-// Nav returns the navigation for p's user: each role sees what it works with.
+// link is one destination of the site, who sees it, and whether it belongs
+// in the main navigation (primary) or only in the start page's full menu.
+type link struct {
+	NavItem
+	roles   []auth.Role // empty: every signed-in user
+	primary []auth.Role // roles for whom it is in the main navigation
+}
+
+var links = []link{
+	{NavItem{"Beranda", "/dashboard"}, nil, all},
+	{NavItem{"Katalog", "/catalog"}, nil, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleSupplier}},
+	{NavItem{"Profil usaha", "/supplier"}, []auth.Role{auth.RoleSupplier}, []auth.Role{auth.RoleSupplier}},
+	{NavItem{"Produk saya", "/supplier/listings"}, []auth.Role{auth.RoleSupplier}, []auth.Role{auth.RoleSupplier}},
+	{NavItem{"Paket RUP", "/rup"}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer}},
+	{NavItem{"Registri UMKM", "/koperindag/registry"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag}},
+	{NavItem{"Undangan", "/koperindag/invitations"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag}},
+	{NavItem{"Daftarkan usaha", "/koperindag/suppliers/new"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, nil},
+	{NavItem{"Verifikasi", "/koperindag/verification"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}},
+	{NavItem{"Usaha", "/koperindag/suppliers"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag}},
+	{NavItem{"Pembekalan", "/koperindag/trainings"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor}, nil},
+	{NavItem{"Corong", "/koperindag/funnel"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RoleKoperindag, auth.RoleAuditor}},
+	{NavItem{"Akun penyedia", "/koperindag/users"}, []auth.Role{auth.RoleKoperindag}, nil},
+	{NavItem{"Pengguna", "/admin/users"}, []auth.Role{auth.RoleAdmin}, []auth.Role{auth.RoleAdmin}},
+	{NavItem{"OPD", "/admin/opds"}, []auth.Role{auth.RoleAdmin}, []auth.Role{auth.RoleAdmin}},
+	{NavItem{"Kategori", "/admin/categories"}, []auth.Role{auth.RoleAdmin}, nil},
+	{NavItem{"SSH", "/admin/ssh"}, []auth.Role{auth.RoleAdmin}, nil},
+	{NavItem{"Moderasi produk", "/moderation/listings"}, []auth.Role{auth.RoleAdmin, auth.RoleKoperindag}, nil},
+	{NavItem{"Aturan", "/rules"}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
+	{NavItem{"Hari libur", "/admin/holidays"}, []auth.Role{auth.RoleAdmin}, nil},
+	{NavItem{"Kotak keluar", "/admin/outbox"}, []auth.Role{auth.RoleAdmin}, nil},
+	{NavItem{"Jejak audit", "/audit"}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
+	{NavItem{"Akun saya", "/account"}, nil, all},
+}
+
+var all = auth.Roles
+
+// Nav returns the main navigation for p's user: the few places each role
+// works in every day. Everything else is in Menu, on the start page.
 func (p Page) Nav() []NavItem {
 	u := p.User
 	if u == nil {
-		return []NavItem{{"Beranda", "/"}, {"Daftar sebagai penyedia", "/register"}, {"Masuk", "/login"}}
+		return []NavItem{{"Beranda", "/"}, {"Katalog", "/catalog"}, {"Daftar sebagai penyedia", "/register"}, {"Masuk", "/login"}}
 	}
-	items := []NavItem{{"Beranda", "/dashboard"}}
-	if u.Has(auth.RoleSupplier) {
-		items = append(items, NavItem{"Profil usaha", "/supplier"})
+	var items []NavItem
+	for _, l := range links {
+		if u.Has(l.primary...) && (len(l.roles) == 0 || u.Has(l.roles...)) {
+			items = append(items, l.NavItem)
+		}
 	}
-	if u.Has(auth.RoleKoperindag, auth.RoleAdmin) {
-		items = append(items, NavItem{"Verifikasi", "/koperindag/verification"}, NavItem{"Usaha", "/koperindag/suppliers"},
-			NavItem{"Pembekalan", "/koperindag/trainings"})
-	}
-	if u.Has(auth.RoleKoperindag, auth.RoleAdmin, auth.RoleAuditor) {
-		items = append(items, NavItem{"Corong", "/koperindag/funnel"})
-	}
-	if u.Has(auth.RoleKoperindag) {
-		items = append(items, NavItem{"Registri UMKM", "/koperindag/registry"})
-		items = append(items, NavItem{"Akun penyedia", "/koperindag/users"},
-			NavItem{"Undangan", "/koperindag/invitations"}, NavItem{"Daftarkan usaha", "/koperindag/suppliers/new"})
-	}
-	if u.Has(auth.RoleAdmin) {
-		items = append(items, NavItem{"OPD", "/admin/opds"}, NavItem{"Pengguna", "/admin/users"}, NavItem{"Kotak keluar", "/admin/outbox"})
-	}
-	if u.Has(auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor) {
-		items = append(items, NavItem{"Paket RUP", "/rup"})
-	}
-	if u.Has(auth.RoleAdmin, auth.RoleAuditor) {
-		items = append(items, NavItem{"Aturan", "/rules"})
-	}
-	if u.Has(auth.RoleAdmin) {
-		items = append(items, NavItem{"Hari libur", "/admin/holidays"})
-	}
-	if u.Has(auth.RoleAdmin, auth.RoleAuditor) {
-		items = append(items, NavItem{"Jejak audit", "/audit"})
-	}
-	return append(items, NavItem{"Akun saya", "/account"})
+	return items
 }
 
-// Current reports whether href is the page being shown (or its section).
-func (p Page) Current(href string) bool {
-	if href == "/" || href == "/dashboard" {
-		return p.Path == href
+// Menu returns every place p's user may go, for the start page.
+func (p Page) Menu() []NavItem {
+	u := p.User
+	if u == nil {
+		return nil
 	}
-	return p.Path == href || strings.HasPrefix(p.Path, href+"/")
+	var items []NavItem
+	for _, l := range links {
+		if l.Href != "/dashboard" && (len(l.roles) == 0 || u.Has(l.roles...)) {
+			items = append(items, l.NavItem)
+		}
+	}
+	return items
+}
+
+// Current reports whether href is the page being shown, or the section it
+// belongs to when no more specific navigation item matches.
+func (p Page) Current(href string) bool {
+	match := func(h string) bool {
+		if h == "/" || h == "/dashboard" {
+			return p.Path == h
+		}
+		return p.Path == h || strings.HasPrefix(p.Path, h+"/")
+	}
+	if !match(href) {
+		return false
+	}
+	for _, l := range links {
+		if len(l.Href) > len(href) && match(l.Href) {
+			return false
+		}
+	}
+	return true
 }
 
 // Form carries submitted values and field errors back into a form.

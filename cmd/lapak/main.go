@@ -39,6 +39,8 @@ Commands:
   seed registry    generate a synthetic UMKM registry (--count 9782 [--seed N] [--mistakes N]);
                    --out FILE.csv|.xlsx writes it to a file instead of the database
   bench import     time importing 9.782 generated UMKM into a fresh database, twice
+  seed catalog     generate verified suppliers with listings (--suppliers N --listings M)
+  bench search     time the catalog search page on 1.000.000 generated listings
   pg start|stop    start or stop a local PostgreSQL cluster (development and tests)
 
 Run 'lapak <command> --help' for a command's flags; every flag has an
@@ -66,8 +68,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if len(rest) > 0 && rest[0] == "registry" {
 			return cmdSeedRegistry(ctx, rest[1:], getenv, stdout, stderr)
 		}
+		if len(rest) > 0 && rest[0] == "catalog" {
+			return cmdSeedCatalog(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		return cmdSeed(ctx, rest, getenv, stdout, stderr)
 	case "bench":
+		if len(rest) > 0 && rest[0] == "search" {
+			return cmdBenchSearch(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		return cmdBench(ctx, rest, getenv, stdout, stderr)
 	case "pg":
 		return cmdPG(ctx, rest, stdout, stderr)

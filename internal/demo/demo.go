@@ -204,7 +204,7 @@ func Seed(ctx context.Context, db *pgxpool.Pool, users *auth.Service) ([]Account
 		return nil, postgres.Classify(err)
 	}
 	if n > 0 {
-		return accounts, nil
+		return accounts, seedDemoCatalog(ctx, db)
 	}
 	sys := auth.SystemContext(ctx)
 	var dinkes int64
@@ -234,5 +234,5 @@ func Seed(ctx context.Context, db *pgxpool.Pool, users *auth.Service) ([]Account
 			return nil, fmt.Errorf("demo: account %s: %w", a.Login, err)
 		}
 	}
-	return accounts, nil
+	return accounts, seedDemoCatalog(ctx, db)
 }

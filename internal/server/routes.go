@@ -17,7 +17,7 @@ import (
 // routes_test.go lists every route here and who may open it.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.securityHeaders, middleware.GetHead)
+	r.Use(s.observe, s.securityHeaders, middleware.GetHead, s.compress)
 
 	// Public, no session.
 	r.Get("/healthz", s.handleHealth)
@@ -51,6 +51,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/password/reset/{token}", s.h(s.handleReset))
 		r.Get("/password/code", s.h(s.handleCodeResetForm))
 		r.Post("/password/code", s.h(s.handleCodeReset))
+		s.registerCatalogRoutes(r)
 		r.Get("/activate", s.h(s.handleActivateForm))
 		r.Post("/activate", s.h(s.handleActivate))
 		r.Get("/register", s.h(s.handleRegisterForm))
@@ -62,6 +63,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/account", s.h(s.handleAccount))
 			r.Post("/account/password", s.h(s.handlePasswordChange))
 			s.registerSupplierRoutes(r)
+			s.registerCatalogMemberRoutes(r)
 			s.registerDocumentRoutes(r)
 			s.registerRegistryRoutes(r)
 			r.Group(func(r chi.Router) {

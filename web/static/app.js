@@ -21,6 +21,49 @@
       buttons[i].setAttribute("aria-busy", "true");
     }
   });
+  // Search as you type: a <form data-live="ID"> asks the same address for
+  // only the results (header X-Lapak-Fragment) and swaps them into element
+  // ID, keeping the address bar in step so that links and Back still work.
+  var live = document.querySelector("form[data-live]");
+  if (live && window.fetch && window.URLSearchParams && window.FormData) {
+    var target = live.getAttribute("data-live"), timer = null, seq = 0;
+    var status = document.getElementById(target + "-status");
+    var address = function () {
+      var out = new URLSearchParams();
+      new FormData(live).forEach(function (v, k) { if (v !== "") out.append(k, v); });
+      var qs = out.toString();
+      return live.getAttribute("action") + (qs ? "?" + qs : "");
+    };
+    var refresh = function () {
+      var url = address(), mine = ++seq;
+      fetch(url, { headers: { "X-Lapak-Fragment": "results" }, credentials: "same-origin" }).then(function (res) {
+        if (!res.ok) { throw new Error("status " + res.status); }
+        return res.text();
+      }).then(function (html) {
+        var old = document.getElementById(target);
+        if (mine !== seq || !old) { return; }
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var fresh = box.querySelector("#" + target);
+        if (!fresh) { return; }
+        old.replaceWith(fresh);
+        history.replaceState(null, "", url);
+        var count = fresh.querySelector(".count");
+        if (status && count) { status.textContent = count.textContent; }
+      }).catch(function () { /* the form still works by submitting it */ });
+    };
+    live.addEventListener("input", function (e) {
+      if (e.target.name !== "q") { return; }
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    live.addEventListener("change", function (e) {
+      var n = e.target.name;
+      if (n === "q" || n === "min" || n === "max") { return; }
+      clearTimeout(timer);
+      refresh();
+    });
+  }
   // Pages restored from the back-forward cache get their buttons back.
   window.addEventListener("pageshow", function () {
     var forms = document.querySelectorAll("form[data-sent]");
