@@ -130,7 +130,9 @@ func TestRoutes_EveryRouteHasARule(t *testing.T) {
 func TestRoutes_RoleMatrix(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	identities := []string{"anonymous", "pp", "ppk", "treasurer", "supplier", "koperindag", "admin", "auditor"}
+	// other_supplier owns another business: wherever a route names the fixture
+	// supplier ({id} under /suppliers/), it must be refused like any outsider.
+	identities := []string{"anonymous", "pp", "ppk", "treasurer", "supplier", "other_supplier", "koperindag", "admin", "auditor"}
 	clients := map[string]*http.Client{"anonymous": e.client()}
 	for _, id := range identities[1:] {
 		clients[id] = e.login(id)
@@ -157,6 +159,9 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 		}
 		for _, id := range identities {
 			allowed := rule.public || (rule.user && id != "anonymous") || slices.Contains(rule.roles, id)
+			if id == "other_supplier" && !rule.public && !rule.user {
+				allowed = slices.Contains(rule.roles, "supplier") && !strings.HasPrefix(pattern, "/suppliers/{id}")
+			}
 			t.Run(route+" as "+id, func(t *testing.T) {
 				var res *http.Response
 				if method == http.MethodGet {

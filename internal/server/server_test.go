@@ -78,6 +78,17 @@ func newEnv(t *testing.T) *env {
 		}
 		e.users[string(r)] = u
 	}
+	// Another business's owner: the fixture supplier's pages must refuse it.
+	other, err := supplier.NewService(db).CreateSupplier(sys, supplier.Input{Name: "Toko Sebelah", KecamatanCode: "13.11.02", Status: supplier.StatusVerified})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.srv.Auth().CreateUser(sys, auth.UserInput{Name: "Pemilik Toko Sebelah", Email: "other-supplier@test.id",
+		Password: testPassword, Grants: []auth.Grant{{Role: auth.RoleSupplier, SupplierID: other.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.users["other_supplier"] = u
 	return e
 }
 
