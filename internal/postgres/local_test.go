@@ -22,7 +22,7 @@ import (
 // dying under a running Lapak (Watch restarts it).
 func TestLocal_ReuseAndRestart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts PostgreSQL clusters")
+		t.Skip("starts PostgreSQL clusters: not in -short runs")
 	}
 	t.Parallel()
 	dir, err := os.MkdirTemp("", "lapak-local-")
