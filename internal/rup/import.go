@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -319,16 +320,17 @@ func parsePagu(s string) (int64, string) {
 	}
 	n, err := rupiah.Parse(s)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(s, 64)
+		// Spreadsheets may write numbers as 1.5E+08: read them exactly, never as a float.
+		r, ok := new(big.Rat).SetString(s)
 		switch {
-		case ferr != nil:
+		case !ok:
 			return 0, "Pagu \"" + s + "\" bukan jumlah rupiah. Contoh: 150000000 atau 150.000.000."
-		case f != math.Trunc(f):
+		case !r.IsInt():
 			return 0, "Pagu harus dalam rupiah penuh (tanpa sen)."
-		case f > float64(rupiah.Max):
+		case r.Cmp(new(big.Rat).SetInt64(rupiah.Max)) > 0:
 			return 0, "Pagu terlalu besar."
 		}
-		n = int64(f)
+		n = r.Num().Int64()
 	}
 	if n <= 0 {
 		return 0, "Pagu harus lebih dari Rp0."
