@@ -201,3 +201,40 @@ func (s *Service) Cleanup(ctx context.Context) error {
 		DELETE FROM sessions WHERE expiry < now();`)
 	return postgres.Classify(err)
 }
+
+// ConfirmPassword checks the signed-in user's password again before an act
+// that counts as a signature (the SP, the BAST). A wrong password counts
+// towards the same lock as a failed sign-in, so db must not be a
+// transaction that may roll back: call it before the act's transaction.
+func ConfirmPassword(ctx context.Context, db postgres.DBTX, password string) error {
+	u := UserFrom(ctx)
+	if u == nil || u.System {
+		return apperr.E(apperr.Unauthenticated, "")
+	}
+	if password == "" {
+		return validate.Errors{"password": "Masukkan kata sandi Anda untuk menandatangani."}
+	}
+	key := throttleKey(u.ID, "")
+	var hash string
+	var failures int
+	err := db.QueryRow(ctx, `SELECT password_hash,
+		(SELECT count(*) FROM login_failures WHERE identifier = $2 AND at > now() - $3::interval)
+		FROM users WHERE id = $1`, u.ID, key, ThrottleWindow.String()).Scan(&hash, &failures)
+	if err != nil {
+		return postgres.NotFound(err, "Akun tidak ditemukan.")
+	}
+	if failures >= MaxAccountFailures {
+		return apperr.E(apperr.TooMany, fmt.Sprintf("Terlalu banyak kata sandi salah. Demi keamanan, penandatanganan dikunci sementara: coba lagi dalam %d menit.", int(ThrottleWindow.Minutes())))
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return fmt.Errorf("auth: confirm password of %d: %w", u.ID, err)
+	}
+	if !ok {
+		if _, err := db.Exec(ctx, "INSERT INTO login_failures (identifier, ip) VALUES ($1, $2)", key, audit.ActorFrom(ctx).IP); err != nil {
+			return fmt.Errorf("auth: record failure: %w", postgres.Classify(err))
+		}
+		return validate.Errors{"password": "Kata sandi salah. Dokumen belum ditandatangani."}
+	}
+	return nil
+}

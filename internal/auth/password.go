@@ -68,3 +68,19 @@ func CheckPassword(hash, password string) (bool, error) {
 // dummyHash is checked against when no account matches, so that a sign-in
 // takes as long for unknown accounts as for known ones.
 var dummyHash, _ = HashPassword("lapak-dummy-password")
+
+// HashPasswordCheap returns an argon2id hash with minimal cost parameters.
+// Only load tools use it, for throwaway accounts whose passwords are
+// checked thousands of times a second; CheckPassword reads the parameters
+// from the hash, so such accounts work like any other.
+func HashPasswordCheap(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("auth: salt: %w", err)
+	}
+	const memory, passes = 64, 1
+	key := argon2.IDKey([]byte(password), salt, passes, memory, argonThreads, argonKeyLen)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memory, passes, argonThreads,
+		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+}

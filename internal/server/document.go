@@ -28,11 +28,16 @@ const maxUploadBody = upload.MaxSize + 1<<20
 // newDocuments keeps uploaded files in cfg.DataDir/files. Without a data
 // folder (some tests) uploads fail rather than land in the working folder.
 func newDocuments(cfg Config, db *pgxpool.Pool) *supplier.Documents {
+	return supplier.NewDocuments(db, blobStore(cfg))
+}
+
+// blobStore is the file store in cfg.DataDir/files.
+func blobStore(cfg Config) *blob.Local {
 	dir := ""
 	if cfg.DataDir != "" {
 		dir = filepath.Join(cfg.DataDir, "files")
 	}
-	return supplier.NewDocuments(db, blob.NewLocal(dir))
+	return blob.NewLocal(dir)
 }
 
 // registerDocumentRoutes adds the supplier document pages, for any signed-in

@@ -13,6 +13,7 @@ import (
 	"lapak/internal/apperr"
 	"lapak/internal/auth"
 	"lapak/internal/opd"
+	"lapak/internal/ordering"
 	"lapak/internal/rup"
 	"lapak/internal/validate"
 	"lapak/internal/wib"
@@ -36,8 +37,7 @@ func (s *Server) registerRUPRoutes(r chi.Router) {
 }
 
 // rupLedger is how the RUP pages learn of live orders.
-// TODO(5): the ordering code provides a ledger on its order tables; use it here.
-func (s *Server) rupLedger() rup.Ledger { return rup.NoOrders{} }
+func (s *Server) rupLedger() rup.Ledger { return ordering.Ledger{} }
 
 func (s *Server) rups() *rup.Service { return rup.NewService(s.db, s.rupLedger()) }
 

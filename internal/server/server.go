@@ -16,9 +16,12 @@ import (
 	"lapak/internal/auth"
 	"lapak/internal/catalog"
 	"lapak/internal/metrics"
+	"lapak/internal/notify"
 	"lapak/internal/opd"
+	"lapak/internal/ordering"
 	"lapak/internal/region"
 	"lapak/internal/supplier"
+	"lapak/internal/workday"
 )
 
 // Config is what the server needs to know of the deployment.
@@ -44,6 +47,9 @@ type Server struct {
 	suppliers *supplier.Service
 	catalog   *catalog.Service
 	documents *supplier.Documents
+	calendar  *workday.Calendar
+	orders    *ordering.Service
+	notes     *notify.Service
 }
 
 // New wires a Server on db.
@@ -58,7 +64,10 @@ func New(cfg Config, db *pgxpool.Pool, log *slog.Logger) *Server {
 		suppliers: supplier.NewService(db),
 		catalog:   catalog.NewService(db),
 		documents: newDocuments(cfg, db),
+		calendar:  workday.Lazy(db),
+		notes:     notify.NewService(db),
 	}
+	s.orders = ordering.NewService(db, s.calendar, blobStore(cfg))
 	sm := scs.New()
 	// Expired sessions are removed by the maintenance loop, not a store goroutine.
 	sm.Store = pgxstore.NewWithCleanupInterval(db, 0)
@@ -80,6 +89,9 @@ func New(cfg Config, db *pgxpool.Pool, log *slog.Logger) *Server {
 	s.metrics.GaugeFunc("lapak_db_pool_acquired_conns", "Database connections in use.", func() float64 { return float64(db.Stat().AcquiredConns()) })
 	return s
 }
+
+// Orders returns the ordering service (for the command line and tests).
+func (s *Server) Orders() *ordering.Service { return s.orders }
 
 // Auth returns the account service (for the command line and tests).
 func (s *Server) Auth() *auth.Service { return s.auth }

@@ -76,6 +76,12 @@ func NewCalendar(ctx context.Context, db postgres.DBTX) (*Calendar, error) {
 	return c, nil
 }
 
+// Lazy returns a Calendar on db that loads the holiday set on first use
+// rather than now, for servers that start before their database answers.
+func Lazy(db postgres.DBTX) *Calendar {
+	return &Calendar{db: db, ttl: DefaultTTL, now: time.Now}
+}
+
 // Fixed returns a Calendar whose only days off besides weekends are the WIB
 // dates of holidays; it never reloads. For tests and tools.
 func Fixed(holidays ...time.Time) *Calendar {
@@ -143,6 +149,21 @@ func (c *Calendar) holidays(ctx context.Context) map[civil]string {
 	c.mu.RLock()
 	off, stale := c.off, c.db != nil && c.now().Sub(c.loaded) > c.ttl
 	c.mu.RUnlock()
+	if off == nil && c.db != nil {
+		// Never loaded (a Lazy calendar): every caller waits for the first load.
+		c.reloading.Lock()
+		defer c.reloading.Unlock()
+		c.mu.RLock()
+		off = c.off
+		c.mu.RUnlock()
+		if off == nil {
+			_ = c.Reload(ctx)
+			c.mu.RLock()
+			off = c.off
+			c.mu.RUnlock()
+		}
+		return off
+	}
 	if stale && c.reloading.TryLock() {
 		defer c.reloading.Unlock()
 		_ = c.Reload(ctx) // on failure the old set stays; Err reports it

@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS suppliers_flag_orders ON suppliers;
+DROP FUNCTION IF EXISTS orders_flag_suspended_supplier();
+DROP TABLE IF EXISTS order_documents;
+DROP FUNCTION IF EXISTS order_documents_immutable();
+DROP TABLE IF EXISTS document_counters;
+DROP TABLE IF EXISTS order_events;
+DROP TABLE IF EXISTS order_offers;
+DROP TABLE IF EXISTS order_lines;
+DROP TABLE IF EXISTS orders;
+DROP TABLE IF EXISTS cart_items;
