@@ -150,14 +150,18 @@ CREATE TABLE document_counters (
     PRIMARY KEY (scope, year, kind)
 );
 
--- Signed documents: the content as signed (JSON the print view and PDF are
--- rendered from) and the SHA-256 of that PDF. Never changed once written.
+-- Signed documents: the content as signed (JSON the print view is rendered
+-- from), the PDF as signed and its SHA-256. Never changed once written.
 CREATE TABLE order_documents (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     order_id    bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     kind        text NOT NULL CHECK (kind IN ('sp', 'bast', 'invoice', 'kuitansi')),
     number      text NOT NULL,
     content     jsonb NOT NULL,
+    pdf         bytea NOT NULL,
+    -- renderer names the code that rendered pdf (document.Renderer); while it
+    -- is current, the content must still render to exactly these bytes.
+    renderer    text NOT NULL,
     pdf_sha256  text NOT NULL CHECK (pdf_sha256 ~ '^[0-9a-f]{64}$'),
     signed_by   bigint REFERENCES users (id),
     signed_at   timestamptz NOT NULL DEFAULT now(),

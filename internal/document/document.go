@@ -8,6 +8,8 @@ package document
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -115,8 +117,19 @@ type Data struct {
 type Signature struct {
 	Caption  string // e.g. "Pejabat Pembuat Komitmen"
 	Name     string
-	ID       string // NIP or NIK; "" when none
+	ID       string    // NIP or NIK; "" when none
 	SignedAt time.Time // zero when not (yet) signed electronically
+}
+
+// layoutVersion counts changes to the PDF layout: raise it with any change
+// to pdf*.go that alters the bytes rendered for the same Data.
+const layoutVersion = 1
+
+// Renderer names the code that renders PDFs now: the layout version and the
+// Go release (whose deflate shapes the bytes). A document stored with the
+// current Renderer must re-render to exactly its stored bytes.
+func Renderer() string {
+	return fmt.Sprintf("lapak-pdf/%d %s", layoutVersion, runtime.Version())
 }
 
 // Hash returns the lowercase hex SHA-256 of a rendered PDF.

@@ -2,13 +2,16 @@ package ordering
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"lapak/internal/apperr"
 	"lapak/internal/auth"
+	"lapak/internal/blob"
 	"lapak/internal/document"
 	"lapak/internal/postgres"
 	"lapak/internal/rules"
@@ -102,34 +105,208 @@ func (d *Detail) Can(a Action) bool {
 	return false
 }
 
-// Get returns order id for the signed-in user with everything the order page shows.
+// Get returns order id for the signed-in user with everything the order
+// page shows, read from one snapshot so its parts agree. Someone who may
+// not see the order gets apperr.NotFound.
 func (s *Service) Get(ctx context.Context, id int64) (*Detail, error) {
 	u := auth.UserFrom(ctx)
 	if u == nil {
 		return nil, apperr.E(apperr.Unauthenticated, "")
 	}
-	o, err := loadOrder(ctx, s.db, id, false)
+	var d *Detail
+	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		o, err := loadOrder(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		if err := can(u, o, ActView); err != nil {
+			return err
+		}
+		d = &Detail{Order: o}
+		return s.fill(ctx, tx, d)
+	})
+	if err != nil {
+		return nil, postgres.Classify(err)
+	}
+	d.Actions = Available(u, d.Order, d.Rating != nil)
+	return d, nil
+}
+
+// fill reads everything of d but its order: the timeline, documents, rule
+// versions, offers, fulfilment, rating and taxes.
+func (s *Service) fill(ctx context.Context, db postgres.DBTX, d *Detail) error {
+	var err error
+	if d.Events, err = events(ctx, db, d.ID); err != nil {
+		return err
+	}
+	if d.Documents, err = documentRefs(ctx, db, d.ID); err != nil {
+		return err
+	}
+	if len(d.VersionIDs) > 0 {
+		if d.Versions, err = rules.Versions(ctx, db, d.VersionIDs); err != nil {
+			return err
+		}
+	}
+	if d.Offers, err = loadOffers(ctx, db, d.ID); err != nil {
+		return err
+	}
+	if d.Shipments, err = shipments(ctx, db, d.ID); err != nil {
+		return err
+	}
+	if d.Inspections, err = inspections(ctx, db, d.ID); err != nil {
+		return err
+	}
+	if err := d.loadPayment(ctx, db); err != nil {
+		return err
+	}
+	if err := d.loadRating(ctx, db); err != nil {
+		return err
+	}
+	on := s.now()
+	if d.Payment != nil {
+		on = d.Payment.PaidOn
+	}
+	return d.computeTaxes(ctx, db, on)
+}
+
+// Photo opens an inspection photo of order orderID for the signed-in user,
+// who must be able to see the order; a key that is not a photo of one of
+// its inspections is apperr.NotFound. The caller closes the reader.
+func (s *Service) Photo(ctx context.Context, orderID int64, key string) (io.ReadCloser, error) {
+	u := auth.UserFrom(ctx)
+	if u == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "")
+	}
+	o, err := loadOrder(ctx, s.db, orderID, false)
 	if err != nil {
 		return nil, err
 	}
 	if err := can(u, o, ActView); err != nil {
 		return nil, err
 	}
-	d := &Detail{Order: o}
-	if d.Events, err = events(ctx, s.db, id); err != nil {
-		return nil, err
+	notFound := apperr.E(apperr.NotFound, "Foto tidak ditemukan.")
+	if !blob.ValidKey(key) {
+		return nil, notFound
 	}
-	if d.Documents, err = documentRefs(ctx, s.db, id); err != nil {
-		return nil, err
+	var ok bool
+	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_inspection_photos p
+		JOIN order_inspections i ON i.id = p.inspection_id WHERE i.order_id = $1 AND p.blob_key = $2)`, orderID, key).Scan(&ok); err != nil {
+		return nil, fmt.Errorf("ordering: photo of order %d: %w", orderID, postgres.Classify(err))
 	}
-	if len(o.VersionIDs) > 0 {
-		if d.Versions, err = rules.Versions(ctx, s.db, o.VersionIDs); err != nil {
-			return nil, err
+	if !ok {
+		return nil, notFound
+	}
+	r, err := s.blobs.Open(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ordering: photo of order %d: %w", orderID, err)
+	}
+	return r, nil
+}
+
+func shipments(ctx context.Context, db postgres.DBTX, orderID int64) ([]Shipment, error) {
+	rows, err := db.Query(ctx, `SELECT s.id, s.shipped_on, s.note, u.name,
+		coalesce((SELECT jsonb_object_agg(l.line_id, l.qty) FROM order_shipment_lines l WHERE l.shipment_id = s.id), '{}'),
+		s.created_at
+		FROM order_shipments s JOIN users u ON u.id = s.user_id WHERE s.order_id = $1 ORDER BY s.id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("ordering: shipments of %d: %w", orderID, postgres.Classify(err))
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Shipment])
+	if err != nil {
+		return nil, fmt.Errorf("ordering: shipments of %d: %w", orderID, postgres.Classify(err))
+	}
+	return list, nil
+}
+
+func inspections(ctx context.Context, db postgres.DBTX, orderID int64) ([]Inspection, error) {
+	rows, err := db.Query(ctx, `SELECT i.id, i.inspected_on, i.fungsi_ok, i.jumlah_ok, i.waktu_ok, i.notes, i.complete, u.name,
+		coalesce((SELECT jsonb_object_agg(l.line_id, l.qty) FROM order_inspection_lines l WHERE l.inspection_id = i.id), '{}'),
+		coalesce((SELECT array_agg(p.blob_key ORDER BY p.id) FROM order_inspection_photos p WHERE p.inspection_id = i.id), '{}'),
+		i.created_at
+		FROM order_inspections i JOIN users u ON u.id = i.user_id WHERE i.order_id = $1 ORDER BY i.id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("ordering: inspections of %d: %w", orderID, postgres.Classify(err))
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Inspection])
+	if err != nil {
+		return nil, fmt.Errorf("ordering: inspections of %d: %w", orderID, postgres.Classify(err))
+	}
+	return list, nil
+}
+
+// loadPayment sets d.Payment, which stays nil before the order is paid.
+func (d *Detail) loadPayment(ctx context.Context, db postgres.DBTX) error {
+	rows, err := db.Query(ctx, `SELECT p.paid_on, p.method, p.reference, p.gross, p.ppn_collected, p.pph22, p.pph23, p.pp55, p.net,
+		u.name, p.recorded_at
+		FROM order_payments p JOIN users u ON u.id = p.user_id WHERE p.order_id = $1`, d.ID)
+	if err != nil {
+		return fmt.Errorf("ordering: payment of %d: %w", d.ID, postgres.Classify(err))
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByPos[Payment])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ordering: payment of %d: %w", d.ID, postgres.Classify(err))
+	}
+	d.Payment = p
+	return nil
+}
+
+// loadRating sets d.Rating, which stays nil before the PPK rates the order.
+func (d *Detail) loadRating(ctx context.Context, db postgres.DBTX) error {
+	rows, err := db.Query(ctx, `SELECT r.on_time, r.as_described, r.communication, r.comment, u.name, r.created_at
+		FROM order_ratings r JOIN users u ON u.id = r.user_id WHERE r.order_id = $1`, d.ID)
+	if err != nil {
+		return fmt.Errorf("ordering: rating of %d: %w", d.ID, postgres.Classify(err))
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByPos[Rating])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ordering: rating of %d: %w", d.ID, postgres.Classify(err))
+	}
+	d.Rating = r
+	return nil
+}
+
+// taxKinds maps a line's kind to the tax package's.
+var taxKinds = map[string]tax.Kind{"goods": tax.Goods, "services": tax.Services}
+
+// computeTaxes sets d.Taxes, the breakdown under the rates in force on on:
+// on the received quantities once the delivery is closed (received or
+// later), else on the ordered ones. It stays nil when nothing was received.
+// A flagged order counts as split: the collection threshold does not apply.
+func (d *Detail) computeTaxes(ctx context.Context, db postgres.DBTX, on time.Time) error {
+	o := d.Order
+	delivered := o.State == Received || o.State == AwaitingPayment || o.State == Paid || o.State == Completed
+	t := tax.Order{Supplier: tax.Supplier{PKP: o.SupplierPKP, PP55: o.SupplierPP55}, Split: o.Flagged}
+	for _, l := range o.Lines {
+		qty := l.Qty
+		if delivered {
+			qty = l.ReceivedQty
+		}
+		if qty > 0 {
+			t.Lines = append(t.Lines, tax.Line{Kind: taxKinds[l.Kind], Qty: qty, UnitPrice: l.UnitPrice})
 		}
 	}
-	// TODO(flow helper): offers, shipments, inspections, payment, rating, taxes.
-	d.Actions = Available(u, o, d.Rating != nil)
-	return d, nil
+	if len(t.Lines) == 0 {
+		return nil
+	}
+	rates, err := tax.LoadRates(ctx, db, on)
+	if err != nil {
+		return fmt.Errorf("ordering: taxes of %d: %w", o.ID, err)
+	}
+	b, err := tax.Compute(rates, t)
+	if err != nil {
+		return fmt.Errorf("ordering: taxes of %d: %w", o.ID, err)
+	}
+	d.Taxes = &b
+	return nil
 }
 
 func documentRefs(ctx context.Context, db postgres.DBTX, orderID int64) ([]DocumentRef, error) {
