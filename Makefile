@@ -41,6 +41,7 @@ test/short:
 bench: deps/postgres build
 	./$(BIN) bench import
 	./$(BIN) bench search
+	./$(BIN) bench order
 
 ## lint: gofmt, go vet, staticcheck, templ formatting
 .PHONY: lint

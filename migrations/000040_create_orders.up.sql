@@ -11,6 +11,9 @@ CREATE TABLE cart_items (
     supplier_id bigint NOT NULL REFERENCES suppliers (id),
     opd_id      bigint NOT NULL REFERENCES opds (id),
     qty         int NOT NULL CHECK (qty BETWEEN 1 AND 100000000),
+    -- last_key: the idempotency key of the last form that added to the line,
+    -- so a double-clicked "add to cart" adds once.
+    last_key    text NOT NULL DEFAULT '' CHECK (length(last_key) <= 100),
     added_at    timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, listing_id)
@@ -81,6 +84,8 @@ CREATE INDEX orders_package_live_idx ON orders (rup_package_id)
     WHERE state NOT IN ('cancelled', 'rejected_by_ppk', 'rejected_by_supplier', 'expired');
 CREATE INDEX orders_deadline_idx ON orders (deadline_at) WHERE deadline_at IS NOT NULL;
 CREATE INDEX orders_bast_idx ON orders (bast_at) WHERE state = 'awaiting_payment';
+-- Open data pages completed orders by completion date.
+CREATE INDEX orders_completed_idx ON orders (completed_at, id) WHERE state = 'completed';
 
 CREATE TABLE order_lines (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -168,6 +173,10 @@ CREATE TABLE order_documents (
     UNIQUE (order_id, kind),
     UNIQUE (kind, number)
 );
+
+-- The PDF is kept as stored (no pglz compression on every signing); it is
+-- ~10 KB and read only when someone opens the document.
+ALTER TABLE order_documents ALTER COLUMN pdf SET STORAGE EXTERNAL;
 
 CREATE FUNCTION order_documents_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"lapak/internal/catalog"
+	"lapak/internal/ordering"
 	"lapak/internal/region"
 	"lapak/internal/rupiah"
 	"lapak/internal/supplier"
@@ -20,8 +21,9 @@ type SearchView struct {
 	Results     catalog.Results
 	Categories  []catalog.Category
 	Kecamatan   []region.Kecamatan
-	Base        string             // path of the page: /catalog or /store/{id}
-	Store       *supplier.Supplier // the supplier whose store this is, or nil
+	Base        string                 // path of the page: /catalog or /store/{id}
+	Store       *supplier.Supplier     // the supplier whose store this is, or nil
+	StoreRating ordering.RatingSummary // the PPKs' ratings of the store's supplier
 	ShowFilters bool
 }
 
@@ -155,7 +157,8 @@ type ListingView struct {
 	History     []catalog.PricePoint
 	CanEdit     bool
 	CanModerate bool
-	Form        Form // take-down reason and its error
+	Form        Form                   // take-down reason and its error
+	Rating      ordering.RatingSummary // the PPKs' ratings of orders of this listing
 }
 
 // ListingFormView is the listing form with its choices.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,17 +51,6 @@ func roleNames(u *auth.User) string {
 		s += r.Label()
 	}
 	return s
-}
-
-func auditNextURL(f Form, before int64) string {
-	v := url.Values{}
-	for _, k := range []string{"actor", "entity", "action", "from", "to"} {
-		if s := f.Get(k); s != "" {
-			v.Set(k, s)
-		}
-	}
-	v.Set("before", i64(before))
-	return "/audit?" + v.Encode()
 }
 
 func joinComma(items []string) string { return strings.Join(items, ", ") }

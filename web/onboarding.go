@@ -25,7 +25,9 @@ func stageLink(stage, kecamatan, area string) string {
 		return "/koperindag/registry?" + v.Encode()
 	case "submitted":
 		v.Set("status", "submitted")
-	case "verified":
+	case "verified", "listed", "ordered", "paid":
+		// Listing, ordering and payment come after verification; the
+		// supplier list shows the verified businesses of the area.
 		v.Set("status", "verified")
 	case "trained":
 		return "/koperindag/trainings"

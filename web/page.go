@@ -36,6 +36,10 @@ var links = []link{
 	{NavItem{"Katalog", "/catalog"}, nil, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleSupplier}},
 	{NavItem{"Profil usaha", "/supplier"}, []auth.Role{auth.RoleSupplier}, []auth.Role{auth.RoleSupplier}},
 	{NavItem{"Produk saya", "/supplier/listings"}, []auth.Role{auth.RoleSupplier}, []auth.Role{auth.RoleSupplier}},
+	{NavItem{"Keranjang", "/cart"}, []auth.Role{auth.RolePP, auth.RolePPK}, []auth.Role{auth.RolePP, auth.RolePPK}},
+	{NavItem{"Pesanan", "/orders"}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor}},
+	{NavItem{"Pesanan masuk", "/orders"}, []auth.Role{auth.RoleSupplier}, []auth.Role{auth.RoleSupplier}},
+	{NavItem{"Notifikasi", "/notifications"}, nil, all},
 	{NavItem{"Paket RUP", "/rup"}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer}},
 	{NavItem{"Registri UMKM", "/koperindag/registry"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag}},
 	{NavItem{"Undangan", "/koperindag/invitations"}, []auth.Role{auth.RoleKoperindag, auth.RoleAdmin}, []auth.Role{auth.RoleKoperindag}},
@@ -53,6 +57,8 @@ var links = []link{
 	{NavItem{"Aturan", "/rules"}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
 	{NavItem{"Hari libur", "/admin/holidays"}, []auth.Role{auth.RoleAdmin}, nil},
 	{NavItem{"Kotak keluar", "/admin/outbox"}, []auth.Role{auth.RoleAdmin}, nil},
+	{NavItem{"Laporan", "/reports"}, []auth.Role{auth.RoleAdmin, auth.RoleKoperindag, auth.RoleAuditor, auth.RolePimpinan}, []auth.Role{auth.RoleAdmin, auth.RoleKoperindag, auth.RoleAuditor, auth.RolePimpinan}},
+	{NavItem{"Tanda bahaya", "/flags"}, []auth.Role{auth.RoleAuditor, auth.RoleAdmin}, []auth.Role{auth.RoleAuditor, auth.RoleAdmin}},
 	{NavItem{"Jejak audit", "/audit"}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
 	{NavItem{"Akun saya", "/account"}, nil, all},
 }
@@ -64,7 +70,7 @@ var all = auth.Roles
 func (p Page) Nav() []NavItem {
 	u := p.User
 	if u == nil {
-		return []NavItem{{"Beranda", "/"}, {"Katalog", "/catalog"}, {"Daftar sebagai penyedia", "/register"}, {"Masuk", "/login"}}
+		return []NavItem{{"Beranda", "/"}, {"Katalog", "/catalog"}, {"Transparansi", "/transparansi"}, {"Daftar sebagai penyedia", "/register"}, {"Masuk", "/login"}}
 	}
 	var items []NavItem
 	for _, l := range links {

@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if len(rest) > 0 && rest[0] == "search" {
 			return cmdBenchSearch(ctx, rest[1:], getenv, stdout, stderr)
 		}
-		return cmdBench(ctx, rest, getenv, stdout, stderr)
+		return benchCommand(rest)(ctx, rest, getenv, stdout, stderr)
 	case "pg":
 		return cmdPG(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -18,6 +18,7 @@ import (
 	"lapak/internal/audit"
 	"lapak/internal/config"
 	"lapak/internal/demo"
+	"lapak/internal/jobs"
 	"lapak/internal/mail"
 	"lapak/internal/postgres"
 	"lapak/internal/server"
@@ -67,7 +68,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		return nil, err
 	}
 	a.DB = db
-	a.Server = server.New(server.Config{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), DataDir: cfg.DataDir}, db, log)
+	a.Server = server.New(server.Config{BaseURL: cfg.BaseURL, Secure: cfg.Secure(), DataDir: cfg.DataDir, OCIDPrefix: cfg.OCIDPrefix}, db, log)
 	if opts.Demo {
 		if a.Demo, err = demo.Seed(ctx, db, a.Server.Auth()); err != nil {
 			a.Close()
@@ -81,8 +82,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 	return a, nil
 }
 
-// Serve runs the HTTP server on ln and the background loops until ctx ends,
-// then drains requests for up to 15 seconds.
+// Serve runs the HTTP server on ln, the background loops and the job queue
+// until ctx ends, then drains requests for up to 15 seconds and lets
+// running jobs finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Server.Handler(),
@@ -91,6 +93,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	// The job queue runs the order timers; each app server works its jobs.
+	stopJobs, err := jobs.Start(ctx, a.DB, a.Server.Orders(), a.Log, jobs.Options{})
+	if err != nil {
+		return err
 	}
 	loops, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -107,7 +114,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
@@ -118,6 +124,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopLoops()
 	wg.Wait()
+	jctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	if jerr := stopJobs(jctx); jerr != nil {
+		a.Log.Error("stop jobs", "err", jerr)
+	}
+	cancel()
 	// Seal what the last requests wrote, so the chain is complete at rest.
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	_, _ = audit.Seal(sctx, a.DB)

@@ -27,10 +27,11 @@ const (
 	RoleKoperindag Role = "koperindag"
 	RoleAdmin      Role = "admin"
 	RoleAuditor    Role = "auditor"
+	RolePimpinan   Role = "pimpinan" // the regent's office: reads the spending dashboards only
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RolePP, RolePPK, RoleTreasurer, RoleSupplier, RoleKoperindag, RoleAdmin, RoleAuditor}
+var Roles = []Role{RolePP, RolePPK, RoleTreasurer, RoleSupplier, RoleKoperindag, RoleAdmin, RoleAuditor, RolePimpinan}
 
 // Label is the role's name for users.
 func (r Role) Label() string {
@@ -49,6 +50,8 @@ func (r Role) Label() string {
 		return "Admin (UKPBJ)"
 	case RoleAuditor:
 		return "Auditor"
+	case RolePimpinan:
+		return "Pimpinan daerah"
 	}
 	return string(r)
 }

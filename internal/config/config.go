@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,7 @@ type Config struct {
 	DataDir     string // LAPAK_DATA: data folder (embedded PostgreSQL cluster, files)
 	DatabaseURL string // DATABASE_URL: external PostgreSQL; empty starts the embedded cluster
 	BaseURL     string // LAPAK_BASE_URL: public URL, used in e-mails and for secure cookies
+	OCIDPrefix  string // LAPAK_OCID_PREFIX: the ocid prefix of the OCDS open data, registered with the OCDS helpdesk
 	SMTP        SMTP
 }
 
@@ -42,6 +44,7 @@ var Vars = []Var{
 	{"LAPAK_DATA", "data", "./data", "data folder: the embedded PostgreSQL cluster and uploaded files"},
 	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; when empty, Lapak starts its own cluster in the data folder"},
 	{"LAPAK_BASE_URL", "base-url", "", "public URL of the site (default http://ADDR); https makes cookies Secure"},
+	{"LAPAK_OCID_PREFIX", "ocid-prefix", "ocds-lapak1", "ocid prefix of the OCDS open data (ocds- and 6 letters or digits, registered with the OCDS helpdesk)"},
 	{"LAPAK_SMTP_HOST", "smtp-host", "", "SMTP server for e-mail; when empty, e-mail goes to the log and the admin outbox"},
 	{"LAPAK_SMTP_PORT", "smtp-port", "587", "SMTP port"},
 	{"LAPAK_SMTP_USERNAME", "smtp-username", "", "SMTP user name"},
@@ -69,6 +72,7 @@ func Load(getenv func(string) string) Config {
 		DataDir:     get("LAPAK_DATA"),
 		DatabaseURL: get("DATABASE_URL"),
 		BaseURL:     get("LAPAK_BASE_URL"),
+		OCIDPrefix:  get("LAPAK_OCID_PREFIX"),
 		SMTP: SMTP{
 			Host:     get("LAPAK_SMTP_HOST"),
 			Port:     port,
@@ -94,6 +98,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, help("data"))
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, help("database-url"))
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, help("base-url"))
+	fs.StringVar(&c.OCIDPrefix, "ocid-prefix", c.OCIDPrefix, help("ocid-prefix"))
 	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, help("smtp-host"))
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, help("smtp-port"))
 	fs.StringVar(&c.SMTP.Username, "smtp-username", c.SMTP.Username, help("smtp-username"))
@@ -119,6 +124,9 @@ func (c *Config) Validate() error {
 	} else {
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	}
+	if !ocidPrefix.MatchString(c.OCIDPrefix) {
+		errs = append(errs, fmt.Errorf("LAPAK_OCID_PREFIX %q: want ocds- followed by 6 lower-case letters or digits, e.g. ocds-lapak1", c.OCIDPrefix))
+	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			errs = append(errs, errors.New("DATABASE_URL: want a postgres:// URL"))
@@ -129,6 +137,9 @@ func (c *Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// ocidPrefix is the form of an OCDS ocid prefix: "ocds-" and six characters.
+var ocidPrefix = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
 
 // Secure reports whether the site is served over HTTPS.
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
@@ -143,7 +154,7 @@ func (c Config) Redacted() []any {
 	if c.SMTP.Password != "" {
 		pw = "xxxxx"
 	}
-	return []any{"addr", c.Addr, "data", c.DataDir, "database", db, "base_url", c.BaseURL,
+	return []any{"addr", c.Addr, "data", c.DataDir, "database", db, "base_url", c.BaseURL, "ocid_prefix", c.OCIDPrefix,
 		"smtp_host", c.SMTP.Host, "smtp_port", c.SMTP.Port, "smtp_username", c.SMTP.Username, "smtp_password", pw}
 }
 

@@ -21,18 +21,18 @@ func TestLoad_DefaultsAndFlags(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.DataDir != "/tmp/x" || c.BaseURL != "http://127.0.0.1:9999" || c.Secure() {
+	if c.DataDir != "/tmp/x" || c.BaseURL != "http://127.0.0.1:9999" || c.Secure() || c.OCIDPrefix != "ocds-lapak1" {
 		t.Errorf("got %+v", c)
 	}
 }
 
 func TestValidate_ListsEveryProblem(t *testing.T) {
-	c := Load(env(map[string]string{"LAPAK_ADDR": "nonsense", "LAPAK_BASE_URL": "ftp://x", "DATABASE_URL": "mysql://x"}))
+	c := Load(env(map[string]string{"LAPAK_ADDR": "nonsense", "LAPAK_BASE_URL": "ftp://x", "DATABASE_URL": "mysql://x", "LAPAK_OCID_PREFIX": "OCDS-Lapak"}))
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("got nil, want error")
 	}
-	for _, want := range []string{"LAPAK_ADDR", "LAPAK_BASE_URL", "DATABASE_URL"} {
+	for _, want := range []string{"LAPAK_ADDR", "LAPAK_BASE_URL", "DATABASE_URL", "LAPAK_OCID_PREFIX"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

@@ -129,7 +129,7 @@ func SeedOnboarding(ctx context.Context, db *pgxpool.Pool, dataDir, baseURL stri
 		return fmt.Errorf("demo: onboarding: %w", postgres.Classify(err))
 	}
 	if seeded {
-		return nil
+		return SeedOrders(ctx, db, dataDir)
 	}
 	if dataDir == "" {
 		return errors.New("demo: onboarding: no data folder to keep supplier documents in")
@@ -141,7 +141,7 @@ func SeedOnboarding(ctx context.Context, db *pgxpool.Pool, dataDir, baseURL stri
 	if err := o.run(ctx); err != nil {
 		return fmt.Errorf("demo: onboarding: %w", err)
 	}
-	return nil
+	return SeedOrders(ctx, db, dataDir)
 }
 
 // onboarding is one run of SeedOnboarding.

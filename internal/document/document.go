@@ -126,7 +126,7 @@ type Signature struct {
 const layoutVersion = 1
 
 // Renderer names the code that renders PDFs now: the layout version and the
-// Go release (whose deflate shapes the bytes). A document stored with the
+// Go release (kept in the name to be safe). A document stored with the
 // current Renderer must re-render to exactly its stored bytes.
 func Renderer() string {
 	return fmt.Sprintf("lapak-pdf/%d %s", layoutVersion, runtime.Version())

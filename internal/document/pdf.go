@@ -33,10 +33,12 @@ var noDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, wib.Location)
 // page number and the authenticity note.
 //
 // Only the core font Helvetica is used, in Windows-1252: characters outside
-// it are replaced. Content streams are compressed; the output depends only on
-// d, this file, the fpdf version and the Go release's deflate. That is why
-// ordering stores the signed bytes themselves with their hash (a later
-// release may render the same content to different bytes).
+// it are replaced. Content streams are left uncompressed: a one-page
+// document is ~10 KB, PostgreSQL compresses it when stored, and a zlib
+// writer per page would cost more than the rest of the rendering. The
+// output depends only on d, this file and the fpdf version; ordering still
+// stores the signed bytes with their hash, so a later release that renders
+// differently never changes a signed document.
 func PDF(d Data) ([]byte, error) {
 	r := newRenderer(d)
 	r.pdf.AddPage()
@@ -75,7 +77,7 @@ func newRenderer(d Data) *renderer {
 	pdf.SetCreationDate(date)
 	pdf.SetModificationDate(date)
 	pdf.SetCatalogSort(true)
-	pdf.SetCompression(true)
+	pdf.SetCompression(false)
 	pdf.SetProducer("Lapak", false)
 	pdf.SetCreator("Lapak", false)
 	pdf.SetTitle(d.Kind.Label()+" "+d.Number, true)

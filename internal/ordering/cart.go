@@ -245,8 +245,17 @@ func (l listingForCart) checkQty(qty int64) error {
 // can be added, at least their minimum order and at most their stock
 // (validate.Errors on "qty"), and at most MaxCartLines per supplier.
 func (s *Service) AddToCart(ctx context.Context, listingID int64, qty int64) error {
+	return s.AddToCartOnce(ctx, listingID, qty, "")
+}
+
+// AddToCartOnce is AddToCart for a form with idempotency key: the same form
+// sent twice (a double click) adds its quantity once.
+func (s *Service) AddToCartOnce(ctx context.Context, listingID int64, qty int64, key string) error {
 	u, opd, err := cartBuyer(ctx)
 	if err != nil {
+		return err
+	}
+	if err := checkKey(key); err != nil {
 		return err
 	}
 	if qty < 1 || qty > maxLineQty {
@@ -261,9 +270,13 @@ func (s *Service) AddToCart(ctx context.Context, listingID int64, qty int64) err
 			return err
 		}
 		var have int64
-		err = tx.QueryRow(ctx, `SELECT qty FROM cart_items WHERE user_id = $1 AND listing_id = $2 FOR UPDATE`, u.ID, listingID).Scan(&have)
+		var lastKey string
+		err = tx.QueryRow(ctx, `SELECT qty, last_key FROM cart_items WHERE user_id = $1 AND listing_id = $2 FOR UPDATE`, u.ID, listingID).Scan(&have, &lastKey)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return postgres.Classify(err)
+		}
+		if key != "" && lastKey == key {
+			return nil // this form was already added
 		}
 		if have == 0 {
 			if err := checkCartRoom(ctx, tx, u.ID, l.supplierID); err != nil {
@@ -273,9 +286,9 @@ func (s *Service) AddToCart(ctx context.Context, listingID int64, qty int64) err
 		if err := l.checkQty(have + qty); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO cart_items (user_id, listing_id, supplier_id, opd_id, qty) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (user_id, listing_id) DO UPDATE SET qty = EXCLUDED.qty, opd_id = EXCLUDED.opd_id, updated_at = now()`,
-			u.ID, listingID, l.supplierID, opd, have+qty)
+		_, err = tx.Exec(ctx, `INSERT INTO cart_items (user_id, listing_id, supplier_id, opd_id, qty, last_key) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (user_id, listing_id) DO UPDATE SET qty = EXCLUDED.qty, opd_id = EXCLUDED.opd_id, last_key = EXCLUDED.last_key, updated_at = now()`,
+			u.ID, listingID, l.supplierID, opd, have+qty, key)
 		return postgres.Classify(err)
 	})
 	if err != nil {

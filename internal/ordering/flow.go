@@ -231,6 +231,12 @@ func (s *Service) precheck(ctx context.Context, orderID int64, key string, act A
 	if err := checkKey(key); err != nil {
 		return false, err
 	}
+	// The order is read before the key: a twin submission that commits in
+	// between is then seen by the key check, not mistaken for a state change.
+	o, err := loadOrder(ctx, s.db, orderID, false)
+	if err != nil {
+		return false, err
+	}
 	if key != "" {
 		err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND key = $2)`, orderID, key).Scan(&done)
 		if err != nil {
@@ -239,10 +245,6 @@ func (s *Service) precheck(ctx context.Context, orderID int64, key string, act A
 		if done {
 			return true, nil
 		}
-	}
-	o, err := loadOrder(ctx, s.db, orderID, false)
-	if err != nil {
-		return false, err
 	}
 	if err := can(u, o, act); err != nil {
 		return false, fmt.Errorf("ordering: %s order %d: %w", act, orderID, err)
@@ -324,10 +326,8 @@ func (s *Service) signSP(ctx context.Context, tx pgx.Tx, o *Order, justification
 		return change{}, err
 	}
 	o.SignedAt = &at
-	if _, err := tx.Exec(ctx, `UPDATE orders SET rule_outcome = $2, rule_version_ids = $3, flagged = $4, justifications = $5,
-		sp_number = $6, signed_at = $7 WHERE id = $1`, o.ID, out, out.VersionIDs(), o.Flagged, o.Justifications, o.SPNumber, at); err != nil {
-		return change{}, fmt.Errorf("ordering: sign SP of %d: %w", o.ID, postgres.Classify(err))
-	}
+	set := map[string]any{"rule_outcome": out, "rule_version_ids": out.VersionIDs(), "flagged": o.Flagged,
+		"justifications": o.Justifications, "sp_number": o.SPNumber, "signed_at": at}
 	info, rates, err := docBasics(ctx, tx, o, at)
 	if err != nil {
 		return change{}, err
@@ -345,7 +345,7 @@ func (s *Service) signSP(ctx context.Context, tx pgx.Tx, o *Order, justification
 	}
 	msg := fmt.Sprintf("Surat Pesanan %s dari %s telah ditandatangani PPK. Terima atau tolak dalam %d hari kerja.",
 		o.SPNumber, o.OPDName, ExpiryWorkdays)
-	return change{To: AwaitingSupplier, Note: "Surat Pesanan " + o.SPNumber,
+	return change{To: AwaitingSupplier, Set: set, Note: "Surat Pesanan " + o.SPNumber,
 		Details: map[string]any{"sp_number": o.SPNumber, "flagged": o.Flagged, "rule_version_ids": out.VersionIDs()},
 		Notify:  []notify.Note{tell(ctx, "order.signed", msg, owners...)}}, nil
 }
@@ -371,11 +371,8 @@ func docBasics(ctx context.Context, tx pgx.Tx, o *Order, at time.Time) (docInfo,
 // process; the buyer and the PPK are told.
 func (s *Service) AcceptSP(ctx context.Context, orderID int64, key string) error {
 	return s.step(ctx, orderID, key, ActAccept, actionStates[ActAccept], func(tx pgx.Tx, o *Order, now time.Time) (change, error) {
-		if _, err := tx.Exec(ctx, `UPDATE orders SET accepted_at = $2 WHERE id = $1`, o.ID, now); err != nil {
-			return change{}, fmt.Errorf("ordering: accept SP of %d: %w", o.ID, postgres.Classify(err))
-		}
 		msg := fmt.Sprintf("%s menerima Surat Pesanan %s dan sedang memprosesnya.", o.SupplierName, o.SPNumber)
-		return change{To: Processing, Notify: []notify.Note{tell(ctx, "order.accepted", msg, o.BuyerID, o.PPKID)}}, nil
+		return change{To: Processing, Set: map[string]any{"accepted_at": now}, Notify: []notify.Note{tell(ctx, "order.accepted", msg, o.BuyerID, o.PPKID)}}, nil
 	})
 }
 
@@ -453,11 +450,12 @@ func (s *Service) Ship(ctx context.Context, orderID int64, in ShipmentInput, key
 			}
 			qty[fmt.Sprint(l.ID)] = q
 		}
-		if _, err := tx.Exec(ctx, `UPDATE orders SET shipped_at = coalesce(shipped_at, $2) WHERE id = $1`, o.ID, now); err != nil {
-			return change{}, fmt.Errorf("ordering: shipment of %d: %w", o.ID, postgres.Classify(err))
+		var set map[string]any
+		if o.ShippedAt == nil {
+			set = map[string]any{"shipped_at": now}
 		}
 		msg := fmt.Sprintf("%s mengirim barang/jasa pesanan %s pada %s. Periksa saat barang tiba.", o.SupplierName, orderRef(o), wib.Date(in.ShippedOn))
-		return change{To: Shipped, Kind: "ship", Note: strings.TrimSpace(in.Note), Details: map[string]any{"shipment_id": id, "qty": qty},
+		return change{To: Shipped, Kind: "ship", Set: set, Note: strings.TrimSpace(in.Note), Details: map[string]any{"shipment_id": id, "qty": qty},
 			Notify: []notify.Note{tell(ctx, "order.shipped", msg, o.PPKID, o.BuyerID)}}, nil
 	})
 }
@@ -614,9 +612,7 @@ func (s *Service) inspect(ctx context.Context, tx pgx.Tx, o *Order, in Inspectio
 		ch.Notify = []notify.Note{tell(ctx, "order.inspected", msg, owners...)}
 		return ch, nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE orders SET received_at = $2, received_total = $3 WHERE id = $1`, o.ID, now, value); err != nil {
-		return change{}, fmt.Errorf("ordering: receive order %d: %w", o.ID, postgres.Classify(err))
-	}
+	ch.Set = map[string]any{"received_at": now, "received_total": value}
 	ch.To, ch.Details["received_total"] = Received, value
 	msg := fmt.Sprintf("Pemeriksaan pesanan %s selesai: diterima senilai %s. BAST menunggu tanda tangan PPK.", orderRef(o), rupiah.Format(value))
 	ch.Notify = []notify.Note{tell(ctx, "order.received", msg, append(owners, o.PPKID)...)}
@@ -658,9 +654,6 @@ func (s *Service) signBAST(ctx context.Context, tx pgx.Tx, o *Order, now time.Ti
 	if err := issueDocument(ctx, tx, o, document.BAST, data, auth.UserFrom(ctx).ID); err != nil {
 		return change{}, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE orders SET bast_at = $2 WHERE id = $1`, o.ID, at); err != nil {
-		return change{}, fmt.Errorf("ordering: sign BAST of %d: %w", o.ID, postgres.Classify(err))
-	}
 	owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
 	if err != nil {
 		return change{}, err
@@ -672,6 +665,6 @@ func (s *Service) signBAST(ctx context.Context, tx pgx.Tx, o *Order, now time.Ti
 	toSupplier := fmt.Sprintf("BAST %s pesanan %s telah ditandatangani PPK senilai %s. Silakan kirim tagihan.", number, orderRef(o), rupiah.Format(data.Total))
 	toTreasurer := fmt.Sprintf("BAST %s pesanan %s (%s) telah ditandatangani senilai %s; pembayaran menunggu tagihan penyedia.",
 		number, orderRef(o), o.SupplierName, rupiah.Format(data.Total))
-	return change{To: AwaitingPayment, Kind: "sign_bast", Note: "BAST " + number, Details: map[string]any{"bast_number": number, "total": data.Total},
+	return change{To: AwaitingPayment, Kind: "sign_bast", Set: map[string]any{"bast_at": at}, Note: "BAST " + number, Details: map[string]any{"bast_number": number, "total": data.Total},
 		Notify: []notify.Note{tell(ctx, "order.bast_signed", toSupplier, owners...), tell(ctx, "order.bast_signed", toTreasurer, treasurers...)}}, nil
 }

@@ -41,7 +41,7 @@ func (Ledger) RecentOrders(ctx context.Context, db postgres.DBTX, opdID int64, c
 		FROM orders o JOIN order_lines l ON l.order_id = o.id
 		WHERE o.opd_id = $1 AND o.placed_at >= $2 AND o.id <> $3 AND o.state NOT IN `+endedStates+`
 		  AND l.category_id IS NOT NULL
-		  AND o.id IN (SELECT order_id FROM order_lines WHERE category_id = ANY($4))
+		  AND EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.category_id = ANY($4))
 		GROUP BY o.id, l.category_id ORDER BY o.id`, opdID, since, excludeOrderID, categoryIDs)
 	if err != nil {
 		return nil, fmt.Errorf("ordering: recent orders of OPD %d: %w", opdID, postgres.Classify(err))

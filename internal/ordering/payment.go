@@ -68,16 +68,13 @@ func (s *Service) sendInvoice(ctx context.Context, tx pgx.Tx, o *Order, now time
 	if err := issueDocument(ctx, tx, o, document.Invoice, data, u.ID); err != nil {
 		return change{}, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE orders SET invoiced_at = $2 WHERE id = $1`, o.ID, at); err != nil {
-		return change{}, fmt.Errorf("ordering: invoice of %d: %w", o.ID, postgres.Classify(err))
-	}
 	treasurers, err := treasurerIDs(ctx, tx, o.OPDID)
 	if err != nil {
 		return change{}, err
 	}
 	msg := fmt.Sprintf("%s mengirim tagihan %s sebesar %s untuk pesanan %s. Silakan catat pembayarannya.",
 		o.SupplierName, number, rupiah.Format(data.Total), orderRef(o))
-	return change{Kind: "invoice", Note: "Tagihan " + number, Details: map[string]any{"invoice_number": number, "total": data.Total},
+	return change{Kind: "invoice", Set: map[string]any{"invoiced_at": at}, Note: "Tagihan " + number, Details: map[string]any{"invoice_number": number, "total": data.Total},
 		Notify: []notify.Note{tell(ctx, "order.invoiced", msg, treasurers...)}}, nil
 }
 
@@ -155,9 +152,6 @@ func (s *Service) recordPayment(ctx context.Context, tx pgx.Tx, o *Order, in Pay
 	if err := issueDocument(ctx, tx, o, document.Kuitansi, data, u.ID); err != nil {
 		return change{}, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE orders SET paid_at = $2 WHERE id = $1`, o.ID, at); err != nil {
-		return change{}, fmt.Errorf("ordering: payment of %d: %w", o.ID, postgres.Classify(err))
-	}
 	owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
 	if err != nil {
 		return change{}, err
@@ -165,7 +159,7 @@ func (s *Service) recordPayment(ctx context.Context, tx pgx.Tx, o *Order, in Pay
 	toSupplier := fmt.Sprintf("Pembayaran pesanan %s telah dicatat: %s dibayar, %s diterima setelah pajak (%s). Konfirmasi bila dana sudah masuk.",
 		orderRef(o), rupiah.Format(b.Gross), rupiah.Format(b.Net), MethodLabel(in.Method))
 	toPPK := fmt.Sprintf("Bendahara mencatat pembayaran pesanan %s sebesar %s.", orderRef(o), rupiah.Format(b.Gross))
-	return change{Kind: "pay", Note: data.Number, Details: map[string]any{"kuitansi_number": data.Number, "paid_on": wib.ISODate(in.PaidOn),
+	return change{Kind: "pay", Set: map[string]any{"paid_at": at}, Note: data.Number, Details: map[string]any{"kuitansi_number": data.Number, "paid_on": wib.ISODate(in.PaidOn),
 		"method": in.Method, "reference": in.Reference, "gross": b.Gross, "net": b.Net, "withheld": b.Withheld},
 		To: Paid, Notify: []notify.Note{tell(ctx, "order.paid", toSupplier, owners...), tell(ctx, "order.paid", toPPK, o.PPKID)}}, nil
 }
@@ -234,10 +228,7 @@ func (s *Service) ConfirmPayment(ctx context.Context, orderID int64, key string)
 // it too, to complete an order the supplier did not confirm (they may set
 // the change's Kind and Note).
 func completePaid(ctx context.Context, tx postgres.DBTX, o *Order, now time.Time) (change, error) {
-	if _, err := tx.Exec(ctx, `UPDATE orders SET completed_at = $2 WHERE id = $1`, o.ID, now); err != nil {
-		return change{}, fmt.Errorf("ordering: complete order %d: %w", o.ID, postgres.Classify(err))
-	}
 	msg := fmt.Sprintf("Pesanan %s selesai: penyedia %s telah menerima pembayaran. Silakan beri penilaian untuk penyedia.",
 		orderRef(o), o.SupplierName)
-	return change{To: Completed, Notify: []notify.Note{tell(ctx, "order.completed", msg, o.PPKID)}}, nil
+	return change{To: Completed, Set: map[string]any{"completed_at": now}, Notify: []notify.Note{tell(ctx, "order.completed", msg, o.PPKID)}}, nil
 }

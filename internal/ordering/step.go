@@ -36,6 +36,10 @@ type change struct {
 	Note    string         // shown on the timeline (a reason, a comment)
 	Details map[string]any // recorded in the event and the audit entry
 	Notify  []notify.Note  // written in the same transaction
+	// Set holds more columns of the order row to write (column name →
+	// value), in the same UPDATE as the state: one new row version per
+	// transition. Column names come from code, never from input.
+	Set map[string]any
 }
 
 // errReplay ends a transaction whose form was already carried out.
@@ -121,17 +125,27 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, o *Order, u *auth.User,
 	if to == "" {
 		to = o.State
 	}
+	q := `UPDATE orders SET version = version + 1, updated_at = $2`
+	args := []any{o.ID, now}
 	if to != o.State {
 		var deadline *time.Time
 		if to.Timed() {
 			d := s.cal.AddWorkdays(ctx, now, ExpiryWorkdays)
 			deadline = &d
 		}
-		if _, err := tx.Exec(ctx, `UPDATE orders SET state = $2, deadline_at = $3, reminded_at = NULL, version = version + 1, updated_at = $4
-			WHERE id = $1`, o.ID, to, deadline, now); err != nil {
-			return postgres.Classify(err)
-		}
-	} else if _, err := tx.Exec(ctx, `UPDATE orders SET version = version + 1, updated_at = $2 WHERE id = $1`, o.ID, now); err != nil {
+		q += `, state = $3, deadline_at = $4, reminded_at = NULL`
+		args = append(args, to, deadline)
+	}
+	cols := make([]string, 0, len(ch.Set))
+	for c := range ch.Set {
+		cols = append(cols, c)
+	}
+	slices.Sort(cols)
+	for _, c := range cols {
+		args = append(args, ch.Set[c])
+		q += fmt.Sprintf(", %s = $%d", c, len(args))
+	}
+	if _, err := tx.Exec(ctx, q+` WHERE id = $1`, args...); err != nil {
 		return postgres.Classify(err)
 	}
 	kind := ch.Kind

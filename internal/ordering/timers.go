@@ -72,6 +72,9 @@ func (s *Service) RunTimers(ctx context.Context) (TimerStats, error) {
 			continue
 		}
 		for _, id := range ids {
+			if ctx.Err() != nil { // shutting down: the next run takes the rest
+				return st, errors.Join(append(errs, ctx.Err())...)
+			}
 			switch err := t.run(ctx, id); {
 			case err == nil:
 				*t.count++
@@ -193,7 +196,6 @@ func (s *Service) alertPayment(ctx context.Context, id int64) error {
 		if err != nil {
 			return change{}, err
 		}
-		users := append(treasurers, o.PPKID)
 		amount := o.ReceivedTotal
 		if amount == 0 {
 			amount = o.Total
@@ -201,7 +203,7 @@ func (s *Service) alertPayment(ctx context.Context, id int64) error {
 		msg := fmt.Sprintf("Pembayaran pesanan %s sebesar %s belum dicatat %d hari setelah BAST ditandatangani (%s).",
 			orderRef(o), rupiah.Format(amount), PaymentAlertDays, wib.Date(*o.BASTAt))
 		return change{Kind: "payment_overdue", Note: fmt.Sprintf("Belum dibayar %d hari setelah BAST.", PaymentAlertDays),
-			Notify: []notify.Note{tell(ctx, "order.payment_overdue", msg, users...)}}, nil
+			Notify: []notify.Note{tell(ctx, "order.payment_overdue", msg, append(treasurers, o.PPKID)...)}}, nil
 	})
 }
 

@@ -16,8 +16,9 @@ type Stage struct {
 	Code, Label string
 }
 
-// Stages are the funnel's steps in order (DESIGN.md section 4). First
-// listing, first order and first payment join once the catalog and ordering exist.
+// Stages are the funnel's steps in order (DESIGN.md section 4). The last
+// three count suppliers that ever published a listing, that got an order
+// as far as a signed Surat Pesanan, and that were paid for one.
 var Stages = []Stage{
 	{"registry", "Terdata di registri"},
 	{"invited", "Diundang"},
@@ -25,6 +26,9 @@ var Stages = []Stage{
 	{"submitted", "Mengajukan verifikasi"},
 	{"verified", "Terverifikasi"},
 	{"trained", "Ikut pembekalan"},
+	{"listed", "Produk pertama tayang"},
+	{"ordered", "Pesanan pertama"},
+	{"paid", "Pembayaran pertama"},
 }
 
 // FunnelRow is the count at every stage for one area (a kecamatan or a nagari).
@@ -66,10 +70,14 @@ func (s *Service) Funnel(ctx context.Context, kecamatanCode string) (Funnel, err
 				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_roles r WHERE r.supplier_id = s.id)) AS activated,
 				count(*) FILTER (WHERE s.submitted_at IS NOT NULL OR s.status IN ('submitted', 'returned', 'verified')) AS submitted,
 				count(*) FILTER (WHERE s.verified_at IS NOT NULL) AS verified,
-				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM training_participants p WHERE p.supplier_id = s.id AND p.attended)) AS trained
+				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM training_participants p WHERE p.supplier_id = s.id AND p.attended)) AS trained,
+				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM listings l WHERE l.supplier_id = s.id AND l.published_at IS NOT NULL)) AS listed,
+				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.supplier_id = s.id AND o.sp_number IS NOT NULL)) AS ordered,
+				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o JOIN order_payments p ON p.order_id = o.id WHERE o.supplier_id = s.id)) AS paid
 			FROM suppliers s WHERE %[3]s GROUP BY 1)
 		SELECT a.code, a.name, coalesce(reg.registry, 0), coalesce(reg.invited, 0), coalesce(sup.activated, 0),
-			coalesce(sup.submitted, 0), coalesce(sup.verified, 0), coalesce(sup.trained, 0)
+			coalesce(sup.submitted, 0), coalesce(sup.verified, 0), coalesce(sup.trained, 0),
+			coalesce(sup.listed, 0), coalesce(sup.ordered, 0), coalesce(sup.paid, 0)
 		FROM areas a LEFT JOIN reg ON reg.code = a.code LEFT JOIN sup ON sup.code = a.code
 		ORDER BY a.code`, area, areas, filter)
 	var args []any
@@ -83,7 +91,7 @@ func (s *Service) Funnel(ctx context.Context, kecamatanCode string) (Funnel, err
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FunnelRow, error) {
 		row := FunnelRow{Counts: make([]int, len(Stages))}
 		c := row.Counts
-		err := r.Scan(&row.Code, &row.Name, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5])
+		err := r.Scan(&row.Code, &row.Name, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8])
 		return row, err
 	})
 	if err != nil {

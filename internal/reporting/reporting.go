@@ -1,5 +1,6 @@
-// Package reporting answers read-only questions across domains for dashboards
-// and exports. It may read every domain's tables; it writes none.
+// Package reporting answers questions across domains for dashboards, red
+// flags and exports. It may read every domain's tables; it writes only its
+// own (the auditors' flag reviews and the spending facts its triggers keep).
 package reporting
 
 import (

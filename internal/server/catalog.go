@@ -14,6 +14,7 @@ import (
 	"lapak/internal/auth"
 	"lapak/internal/blob"
 	"lapak/internal/catalog"
+	"lapak/internal/ordering"
 	"lapak/internal/rupiah"
 	"lapak/internal/supplier"
 	"lapak/web"
@@ -157,7 +158,11 @@ func (s *Server) handleStore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSearch(w, r, sp.Name, web.SearchView{Form: f, Results: res, Kecamatan: kec, Base: "/store/" + strconv.FormatInt(id, 10), Store: &sp})
+	rating, err := ordering.SupplierRating(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	return s.renderSearch(w, r, sp.Name, web.SearchView{Form: f, Results: res, Kecamatan: kec, Base: "/store/" + strconv.FormatInt(id, 10), Store: &sp, StoreRating: rating})
 }
 
 // listingView gathers what the listing page shows.
@@ -175,6 +180,9 @@ func (s *Server) listingView(r *http.Request, id int64, f web.Form) (web.Listing
 		}
 	}
 	if v.History, err = s.catalog.PriceHistory(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Rating, err = ordering.ListingRating(ctx, s.db, id); err != nil {
 		return v, err
 	}
 	return v, nil

@@ -32,6 +32,13 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 			d.Supplier = &sp
 		}
 	}
+	if u.Has(auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleSupplier) {
+		n, err := s.orders.Waiting(ctx)
+		if err != nil {
+			return err
+		}
+		d.Orders, d.Waiting = true, n
+	}
 	if u.Has(auth.RoleAdmin, auth.RoleKoperindag, auth.RoleAuditor) {
 		o, err := reporting.NewService(s.db).Overview(ctx)
 		if err != nil {

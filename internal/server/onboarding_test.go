@@ -52,8 +52,8 @@ func TestOnboarding_TrainingAndFunnel(t *testing.T) {
 	cells := sangir.Find("td a")
 	got := []string{}
 	cells.Each(func(_ int, s *goquery.Selection) { got = append(got, strings.TrimSpace(s.Text())) })
-	// registry, invited, activated, submitted, verified, trained
-	want := []string{"1", "0", "1", "1", "1", "1"}
+	// registry, invited, activated, submitted, verified, trained, listed, ordered, paid
+	want := []string{"1", "0", "1", "1", "1", "1", "0", "0", "0"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Sangir row: got %v, want %v", got, want)
 	}

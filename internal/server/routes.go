@@ -27,6 +27,7 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, web.Asset("favicon.svg"), http.StatusMovedPermanently)
 	})
 	r.Get("/static/*", web.StaticHandler().ServeHTTP)
+	s.registerOpenDataRoutes(r)
 
 	withSession := func(h http.Handler) http.Handler {
 		return s.crossOrigin(s.sessions.LoadAndSave(s.loadUser(limitBody(h))))
@@ -52,6 +53,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/password/code", s.h(s.handleCodeResetForm))
 		r.Post("/password/code", s.h(s.handleCodeReset))
 		s.registerCatalogRoutes(r)
+		s.registerTransparencyRoutes(r)
 		r.Get("/activate", s.h(s.handleActivateForm))
 		r.Post("/activate", s.h(s.handleActivate))
 		r.Get("/register", s.h(s.handleRegisterForm))
@@ -66,6 +68,9 @@ func (s *Server) Handler() http.Handler {
 			s.registerCatalogMemberRoutes(r)
 			s.registerDocumentRoutes(r)
 			s.registerRegistryRoutes(r)
+			s.registerOrderingRoutes(r)
+			s.registerFlagRoutes(r)
+			s.registerReportRoutes(r)
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleKoperindag, auth.RoleAdmin))
 				s.registerSupplierReviewRoutes(r)
@@ -92,6 +97,7 @@ func (s *Server) Handler() http.Handler {
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RoleAuditor, auth.RoleAdmin))
 				r.Get("/audit", s.h(s.handleAuditList))
+				r.Get("/audit.{format:csv|xlsx}", s.h(s.handleAuditExport))
 			})
 			r.Group(func(r chi.Router) {
 				r.Use(s.requireRole(auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleAdmin, auth.RoleAuditor))

@@ -29,6 +29,9 @@ type Config struct {
 	BaseURL string
 	Secure  bool   // served over HTTPS: cookies get the Secure flag
 	DataDir string // data folder; uploaded files live in DataDir/files
+	// OCIDPrefix is the registered OCDS ocid prefix of the open data feed;
+	// empty uses opendata.DefaultOCIDPrefix.
+	OCIDPrefix string
 }
 
 // Server holds the services and the HTTP machinery.

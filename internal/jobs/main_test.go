@@ -1,0 +1,9 @@
+package jobs_test
+
+import (
+	"testing"
+
+	"lapak/internal/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }

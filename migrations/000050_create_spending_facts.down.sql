@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS spending_facts_on_paid ON orders;
+DROP TRIGGER IF EXISTS spending_facts_on_payment ON order_payments;
+DROP FUNCTION IF EXISTS reporting_rebuild();
+DROP FUNCTION IF EXISTS spending_facts_on_payments();
+DROP FUNCTION IF EXISTS spending_facts_on_order();
+DROP FUNCTION IF EXISTS spending_facts_add(bigint);
+DROP TABLE IF EXISTS spending_facts, spending_months, spending_categories, spending_places, spending_pay_days, spending_supplier_years;
+DROP FUNCTION IF EXISTS spending_facts_immutable();
+DROP FUNCTION IF EXISTS spending_rollup();
+DROP VIEW IF EXISTS spending_fact_source;
