@@ -38,6 +38,19 @@ func Enqueue(ctx context.Context, db postgres.DBTX, m Message) error {
 	return nil
 }
 
+// EnqueueToUsers writes one message to the outbox for each of the users
+// userIDs that has an e-mail address and is not disabled, using db (normally
+// the caller's transaction), in one statement.
+func EnqueueToUsers(ctx context.Context, db postgres.DBTX, userIDs []int64, subject, body string) error {
+	_, err := db.Exec(ctx, `INSERT INTO outbox_emails (to_address, subject, body)
+		SELECT email, $2, $3 FROM users WHERE id = ANY($1) AND email IS NOT NULL AND disabled_at IS NULL ORDER BY id`,
+		userIDs, subject, body)
+	if err != nil {
+		return fmt.Errorf("mail: enqueue to users: %w", err)
+	}
+	return nil
+}
+
 // SMTPConfig says where to deliver; an empty Host means log only.
 type SMTPConfig struct {
 	Host, Username, Password, From string

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,40 +29,36 @@ type Note struct {
 }
 
 // Add writes n for each of its users using db (normally the caller's
-// transaction) and queues it as e-mail for those with an e-mail address.
-// Duplicate and zero user ids are skipped.
+// transaction) and queues it as e-mail for those with an e-mail address who
+// are not disabled: two statements, whatever the number of users. Zero and
+// repeated user ids are skipped.
 func Add(ctx context.Context, db postgres.DBTX, n Note) error {
 	if n.Message == "" {
 		return errors.New("notify: empty message")
 	}
-	seen := map[int64]bool{}
+	ids := make([]int64, 0, len(n.UserIDs))
 	for _, id := range n.UserIDs {
-		if id == 0 || seen[id] {
-			continue
+		if id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
-		seen[id] = true
-		var orderID *int64
-		if n.OrderID != 0 {
-			orderID = &n.OrderID
-		}
-		var email string
-		err := db.QueryRow(ctx, `WITH n AS (INSERT INTO notifications (user_id, order_id, kind, message, link) VALUES ($1, $2, $3, $4, $5))
-			SELECT coalesce(email, '') FROM users WHERE id = $1 AND disabled_at IS NULL`, id, orderID, n.Kind, n.Message, n.Link).Scan(&email)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("notify: add for %d: %w", id, postgres.Classify(err))
-		}
-		if email != "" {
-			body := n.Message + "\n"
-			if n.Link != "" {
-				body += "\nBuka di Lapak: " + n.Link + "\n"
-			}
-			if err := mail.Enqueue(ctx, db, mail.Message{To: email, Subject: "Lapak: " + truncate(n.Message, 70), Body: body}); err != nil {
-				return err
-			}
-		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var orderID *int64
+	if n.OrderID != 0 {
+		orderID = &n.OrderID
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO notifications (user_id, order_id, kind, message, link)
+		SELECT u, $2, $3, $4, $5 FROM unnest($1::bigint[]) u`, ids, orderID, n.Kind, n.Message, n.Link); err != nil {
+		return fmt.Errorf("notify: add: %w", postgres.Classify(err))
+	}
+	body := n.Message + "\n"
+	if n.Link != "" {
+		body += "\nBuka di Lapak: " + n.Link + "\n"
+	}
+	if err := mail.EnqueueToUsers(ctx, db, ids, "Lapak: "+truncate(n.Message, 70), body); err != nil {
+		return err
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 	e := newEnv(t)
 	// other_supplier owns another business: wherever a route names the fixture
 	// supplier ({id} under /suppliers/), it must be refused like any outsider.
-	identities := []string{"anonymous", "pp", "ppk", "treasurer", "supplier", "other_supplier", "koperindag", "admin", "auditor"}
+	identities := []string{"anonymous", "pp", "ppk", "treasurer", "supplier", "other_supplier", "koperindag", "admin", "auditor", "pimpinan"}
 	clients := map[string]*http.Client{"anonymous": e.client()}
 	for _, id := range identities[1:] {
 		clients[id] = e.login(id)

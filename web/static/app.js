@@ -15,10 +15,39 @@
       return;
     }
     form.dataset.sent = "1";
+    // A disabled button is left out of the form's data, so the pressed
+    // button's name=value (e.g. action=place) travels in a hidden field,
+    // and the buttons are disabled only once the submission is under way.
+    var by = e.submitter;
+    if (by && by.name) {
+      var keep = document.createElement("input");
+      keep.type = "hidden";
+      keep.name = by.name;
+      keep.value = by.value;
+      keep.setAttribute("data-submitter", "");
+      form.appendChild(keep);
+    }
     var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("disabled", "");
-      buttons[i].setAttribute("aria-busy", "true");
+    setTimeout(function () {
+      for (var i = 0; i < buttons.length; i++) {
+        buttons[i].setAttribute("disabled", "");
+        buttons[i].setAttribute("aria-busy", "true");
+      }
+    }, 0);
+  });
+  // Back to a page kept in the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) { return; }
+    var sent = document.querySelectorAll("form[data-sent]");
+    for (var i = 0; i < sent.length; i++) {
+      delete sent[i].dataset.sent;
+      var extra = sent[i].querySelectorAll("input[data-submitter]");
+      for (var j = 0; j < extra.length; j++) { extra[j].remove(); }
+      var buttons = sent[i].querySelectorAll("button[disabled]");
+      for (var k = 0; k < buttons.length; k++) {
+        buttons[k].removeAttribute("disabled");
+        buttons[k].removeAttribute("aria-busy");
+      }
     }
   });
   // Search as you type: a <form data-live="ID"> asks the same address for
