@@ -8,14 +8,13 @@ import (
 	"lapak/internal/rupiah"
 )
 
-// Bar is one bar of a chart: what it stands for, its value, the value as
-// people read it, and the page with the orders behind it ("" for none).
+// Bar is one bar of a chart: what it stands for, its value and the value as
+// people read it. Links to the orders behind it belong in the chart's table.
 type Bar struct {
 	Label string
 	Short string // the label under a column, when Label is too long; "" for Label
 	Value int64
 	Text  string
-	Href  string
 }
 
 // Chart is a bar chart drawn on the server as SVG. Its text alternative is

@@ -35,8 +35,15 @@ func startLapak(t *testing.T) (string, *app.App) {
 	}
 	cfg := config.Load(func(string) string { return "" })
 	cfg.Addr = ln.Addr().String()
-	cfg.DatabaseURL = pgtest.NewURL(t)
+	tmpl, files, err := demoTemplate()
+	if err != nil {
+		t.Fatalf("demo template: %v", err)
+	}
+	cfg.DatabaseURL = pgtest.NewURLFrom(t, tmpl)
 	cfg.DataDir = t.TempDir()
+	if err := os.CopyFS(cfg.DataDir, os.DirFS(files)); err != nil {
+		t.Fatal(err)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +64,41 @@ func startLapak(t *testing.T) (string, *app.App) {
 		a.Close()
 	})
 	return cfg.BaseURL, a
+}
+
+var (
+	demoOnce  sync.Once
+	demoTmpl  string
+	demoFiles string
+	demoErr   error
+)
+
+// demoTemplate seeds the demo once per test process, exactly as `lapak
+// serve --demo` does on a fresh database, into a template database and a
+// files folder that every startLapak clones: seeding takes tens of seconds
+// under -race, a clone about one. The app's own start then finds the demo
+// in place and seeds nothing, as on a second `lapak serve --demo`.
+func demoTemplate() (string, string, error) {
+	demoOnce.Do(func() {
+		if demoFiles, demoErr = os.MkdirTemp("", "lapak-e2e-demo-"); demoErr != nil {
+			return
+		}
+		demoTmpl, demoErr = pgtest.MakeTemplate(func(u string) error {
+			cfg := config.Load(func(string) string { return "" })
+			cfg.DatabaseURL = u
+			cfg.DataDir = demoFiles
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Demo: true})
+			if err != nil {
+				return err
+			}
+			a.Close()
+			return nil
+		})
+	})
+	return demoTmpl, demoFiles, demoErr
 }
 
 var (

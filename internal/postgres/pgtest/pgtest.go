@@ -110,6 +110,14 @@ func NewURL(t testing.TB) string {
 	if tmplErr != nil {
 		t.Fatalf("pgtest: template database: %v", tmplErr)
 	}
+	return NewURLFrom(t, tmplName)
+}
+
+// NewURLFrom creates a fresh database for t cloned from template (the
+// migrated template, or one made by MakeTemplate), dropped when the test
+// ends, and returns its URL.
+func NewURLFrom(t testing.TB, template string) string {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
@@ -117,7 +125,7 @@ func NewURL(t testing.TB) string {
 	}
 	defer conn.Close(ctx)
 	name := "t_" + randomHex(8)
-	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmplName)); err != nil {
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -134,6 +142,37 @@ func NewURL(t testing.TB) string {
 		}
 	})
 	return withDatabase(adminURL, name)
+}
+
+// MakeTemplate creates a database cloned from the migrated template, lets
+// fill write into it (given its URL; fill must close its connections), and
+// marks it a template for NewURLFrom. It returns the database's name. Use it
+// for expensive fixtures shared by a package's tests, such as the demo.
+func MakeTemplate(fill func(url string) error) (string, error) {
+	if adminURL == "" {
+		return "", fmt.Errorf("pgtest: no database server: call pgtest.Main(m) from TestMain, or set %s", EnvURL)
+	}
+	tmplOnce.Do(func() { tmplName, tmplErr = ensureTemplate() })
+	if tmplErr != nil {
+		return "", tmplErr
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	name := "f_" + randomHex(8)
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmplName)); err != nil {
+		return "", err
+	}
+	if err := fill(withDatabase(adminURL, name)); err != nil {
+		return "", err
+	}
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 // ensureTemplate creates the migrated template database once per migrations
