@@ -42,6 +42,7 @@ bench: deps/postgres build
 	./$(BIN) bench import
 	./$(BIN) bench search
 	./$(BIN) bench order
+	./$(BIN) bench reports
 
 ## lint: gofmt, go vet, staticcheck, templ formatting
 .PHONY: lint

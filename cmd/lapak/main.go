@@ -41,6 +41,10 @@ Commands:
   bench import     time importing 9.782 generated UMKM into a fresh database, twice
   seed catalog     generate verified suppliers with listings (--suppliers N --listings M)
   bench search     time the catalog search page on 1.000.000 generated listings
+  bench order      drive 32 simulated officials through checkout, signing and payment,
+                   then check the invariants (budgets, stock, gapless numbers, documents)
+  bench reports    time the dashboards, red flags, public page and OCDS export on
+                   1.000.000 generated orders
   pg start|stop    start or stop a local PostgreSQL cluster (development and tests)
 
 Run 'lapak <command> --help' for a command's flags; every flag has an

@@ -1438,5 +1438,5 @@ func benchCommand(args []string) func(context.Context, []string, func(string) st
 			return cmdBenchOrder(ctx, args[1:], getenv, stdout, stderr)
 		}
 	}
-	return cmdBench
+	return benchReportsOr(args, cmdBench)
 }

@@ -81,7 +81,7 @@ func SeedOrders(ctx context.Context, db *pgxpool.Pool, dataDir string) error {
 	if err := s.run(); err != nil {
 		return fmt.Errorf("demo: orders: %w", err)
 	}
-	return nil
+	return seedHistory(ctx, db, dataDir)
 }
 
 // orderSeed is one run of SeedOrders.

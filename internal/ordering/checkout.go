@@ -578,14 +578,26 @@ func (s *Service) insertOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd 
 	if err != nil {
 		return 0, fmt.Errorf("insert order: %w", postgres.Classify(err))
 	}
-	for _, l := range lines {
-		_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, position, listing_id, title, unit, kind, category_id, ssh_item_id, ssh_ceiling,
-			qty, list_price, unit_dpp, unit_price, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			id, l.Position, l.ListingID, l.Title, l.Unit, l.Kind, nilIfZero(l.CategoryID), nilIfZero(l.SSHItemID), nilIfZero(l.SSHCeiling),
-			l.Qty, l.ListPrice, l.UnitDPP, l.UnitPrice, l.Total)
-		if err != nil {
-			return 0, fmt.Errorf("insert line %d: %w", l.Position, postgres.Classify(err))
-		}
+	// One statement for every line: one round trip, and the statement
+	// triggers on order_lines (red flags) run once per order.
+	n := len(lines)
+	pos, qty := make([]int32, n), make([]int64, n)
+	listing, cat, ssh, ceiling := make([]int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	listPrice, dpp, price, lineTotal := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	title, unit, kind := make([]string, n), make([]string, n), make([]string, n)
+	for i, l := range lines {
+		pos[i], qty[i], listing[i] = int32(l.Position), l.Qty, l.ListingID
+		cat[i], ssh[i], ceiling[i] = nilIfZero(l.CategoryID), nilIfZero(l.SSHItemID), nilIfZero(l.SSHCeiling)
+		listPrice[i], dpp[i], price[i], lineTotal[i] = l.ListPrice, l.UnitDPP, l.UnitPrice, l.Total
+		title[i], unit[i], kind[i] = l.Title, l.Unit, l.Kind
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO order_lines (order_id, position, listing_id, title, unit, kind, category_id, ssh_item_id, ssh_ceiling,
+			qty, list_price, unit_dpp, unit_price, total)
+		SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[],
+			$10::int[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[])`,
+		id, pos, listing, title, unit, kind, cat, ssh, ceiling, qty, listPrice, dpp, price, lineTotal)
+	if err != nil {
+		return 0, fmt.Errorf("insert lines: %w", postgres.Classify(err))
 	}
 	return id, nil
 }

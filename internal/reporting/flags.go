@@ -1,9 +1,12 @@
 package reporting
 
 // Red flags for auditors: patterns in orders that deserve a look (issue 6,
-// DESIGN.md section 6). Flags are computed from the orders on every read, so
-// they follow the data; what auditors store is their review of a flag on an
-// order (table flag_reviews, the one table this package writes).
+// DESIGN.md section 6). Flags follow the data: the kinds that belong to one
+// order are kept in order_flags by database triggers as orders are placed,
+// signed, delivered and ended (migration 000059); repeat pairs, which depend
+// on the period, are counted on every read. What auditors store is their
+// review of a flag on an order (table flag_reviews, the one table this
+// package writes).
 
 import (
 	"context"
@@ -293,20 +296,23 @@ func flaggedOrders(ctx context.Context, db postgres.DBTX, kind FlagKind, f FlagF
 	if limit > 0 {
 		lim = &limit
 	}
+	// The page of hits is chosen first (newest first, by review state),
+	// then only its orders are read with their names.
 	q := `WITH ` + flagHits(kind) + `
 		SELECT o.id, coalesce(o.sp_number, ''), o.state, o.placed_at, o.total, opd.name, s.name, ppk.name,
-			h.label, h.n1, h.n2, h.n3, h.n4, h.justification, r.note, coalesce(ru.name, ''), r.reviewed_at
-		FROM hits h
+			h.label, h.n1, h.n2, h.n3, h.n4, h.justification, h.note, coalesce(ru.name, ''), h.reviewed_at
+		FROM (SELECT h.*, r.note, r.reviewed_by, r.reviewed_at
+			FROM hits h LEFT JOIN flag_reviews r ON r.order_id = h.order_id AND r.kind = $3
+			WHERE ($4::bigint = 0 OR h.order_id = $4)
+			  AND ($5 = '' OR ($5 = 'reviewed') = (r.order_id IS NOT NULL))
+			ORDER BY h.placed_at DESC, h.order_id DESC
+			LIMIT $6) h
 		JOIN orders o ON o.id = h.order_id
 		JOIN opds opd ON opd.id = o.opd_id
 		JOIN suppliers s ON s.id = o.supplier_id
 		JOIN users ppk ON ppk.id = o.ppk_user_id
-		LEFT JOIN flag_reviews r ON r.order_id = o.id AND r.kind = $3
-		LEFT JOIN users ru ON ru.id = r.reviewed_by
-		WHERE ($4::bigint = 0 OR o.id = $4)
-		  AND ($5 = '' OR ($5 = 'reviewed') = (r.order_id IS NOT NULL))
-		ORDER BY o.placed_at DESC, o.id DESC
-		LIMIT $6`
+		LEFT JOIN users ru ON ru.id = h.reviewed_by
+		ORDER BY h.placed_at DESC, h.order_id DESC`
 	rows, err := db.Query(ctx, q, f.From, f.To, kind, orderID, f.Review, lim)
 	if err != nil {
 		return nil, fmt.Errorf("reporting: %s flags: %w", kind, postgres.Classify(err))
@@ -406,88 +412,95 @@ func flagUpperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// flagHits returns the CTE "hits" (order_id, label, n1..n4, justification)
-// of kind over the orders placed in [$1, $2).
+// flagHits returns the CTE "hits" (order_id, placed_at, label, n1..n4,
+// justification) of kind over the orders placed in [$1, $2).
 func flagHits(kind FlagKind) string {
-	return `hits (order_id, label, n1, n2, n3, n4, justification) AS (` + flagQueries[kind] + `)`
+	return `hits (order_id, placed_at, label, n1, n2, n3, n4, justification) AS (` + flagQueries[kind] + `)`
 }
 
 // flagPeriod selects, on orders o, the live orders placed in [$1, $2): the
 // ones that ended without a purchase (cancelled, rejected, expired) are
 // left out.
-const flagPeriod = `o.placed_at >= $1 AND o.placed_at < $2
-	AND o.state NOT IN ('cancelled', 'rejected_by_ppk', 'rejected_by_supplier', 'expired')`
+const flagPeriod = `o.placed_at >= $1 AND o.placed_at < $2 AND ` + flagLive
 
-// flagMinutesSQL is the whole minutes from a to b, never negative.
-func flagMinutesSQL(a, b string) string {
-	return `greatest(0, floor(extract(epoch FROM ` + b + ` - ` + a + `) / 60))::bigint`
-}
+// flagLive selects, on orders o, the orders that did not end without a
+// purchase; the partial indexes of migration 000059 have the same condition.
+const flagLive = `o.state NOT IN ('cancelled', 'rejected_by_ppk', 'rejected_by_supplier', 'expired')`
 
 // flagQueries select each kind's hits; see flagHits and flagFacts.reason.
-// Each is written so that the costly part runs only on few rows: with
-// 200.000 orders in the period every kind answers in well under a second.
+// The kinds that are a property of one order are read from order_flags,
+// which triggers keep (migration 000059): a period is one range of its
+// index. Repeat pairs depend on the period, so they are counted here.
 var flagQueries = map[FlagKind]string{
-	FlagSplit: `
-		SELECT o.id, coalesce(jsonb_path_query_first(o.rule_outcome, '$.results[*] ? (@.rule == "split")')->>'message', ''),
-			0::bigint, 0::bigint, 0::bigint, 0::bigint, coalesce(o.justifications->>'split', '')
-		FROM orders o WHERE o.flagged AND ` + flagPeriod,
-	// n1: the pair's orders, n2: the PPK's orders. The pairs are counted
-	// first; only the orders of the pairs found are read again.
+	FlagSplit:          flagStored(FlagSplit),
+	FlagFastOrder:      flagStored(FlagFastOrder),
+	FlagPrice:          flagStored(FlagPrice),
+	FlagFastCompletion: flagStored(FlagFastCompletion),
+	// n1: the pair's orders, n2: the PPK's orders; see flagHotPairs.
 	FlagRepeatPair: `
-		SELECT o.id, s.name, hot.n, hot.tot, 0::bigint, 0::bigint, ''
-		FROM (SELECT ppk_user_id, supplier_id, n, tot FROM (
-				SELECT o.ppk_user_id, o.supplier_id, count(*) AS n, (sum(count(*)) OVER (PARTITION BY o.ppk_user_id))::bigint AS tot
-				FROM orders o WHERE ` + flagPeriod + ` GROUP BY 1, 2) pairs
-			WHERE tot >= ` + fmt.Sprint(RepeatMinOrders) + ` AND n * 100 > tot * ` + fmt.Sprint(RepeatSharePercent) + `) hot
-		JOIN orders o ON o.ppk_user_id = hot.ppk_user_id AND o.supplier_id = hot.supplier_id AND ` + flagPeriod + `
-		JOIN suppliers s ON s.id = o.supplier_id`,
-	// n1: minutes from the listing's creation to the order. Only listings
-	// created from an hour before the period on can be involved.
-	FlagFastOrder: `
-		SELECT DISTINCT ON (o.id) o.id, l.title, ` + flagMinutesSQL("l.created_at", "o.placed_at") + `,
-			0::bigint, 0::bigint, 0::bigint, ''
-		FROM listings l
-		JOIN order_lines ol ON ol.listing_id = l.id
-		JOIN orders o ON o.id = ol.order_id
-		WHERE l.created_at >= $1::timestamptz - interval '1 hour'
-		  AND o.placed_at - l.created_at < interval '1 hour' AND ` + flagPeriod + `
-		ORDER BY o.id, l.created_at DESC`,
-	// n1: unit price, n2: SSH ceiling (0: none), n3: median earlier price (0:
-	// no history), n4: lines flagged; the line shown is the first by
-	// position. Only lines above their SSH ceiling or above 1,5 × the lowest
-	// price their listing ever had can be flagged (a median is never below
-	// that lowest price), so the median is computed for those alone, and
-	// the flagged lines are set apart (MATERIALIZED) before they are sorted.
-	FlagPrice: `
-		WITH lines AS MATERIALIZED (
-			SELECT o.id, ol.position, ol.title, ol.unit_price, coalesce(ol.ssh_ceiling, 0) AS ssh,
-				coalesce(round(h.median)::bigint, 0) AS median, coalesce(o.justifications->>'ssh_ceiling', '') AS just
-			FROM order_lines ol
-			LEFT JOIN (SELECT listing_id, min(price) AS low FROM listing_prices GROUP BY 1) lo ON lo.listing_id = ol.listing_id
-			JOIN orders o ON o.id = ol.order_id
-			LEFT JOIN LATERAL (
-				SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lp.price) AS median
-				FROM listing_prices lp WHERE lp.listing_id = ol.listing_id AND lp.changed_at < o.placed_at) h ON true
-			WHERE (ol.unit_price > ol.ssh_ceiling OR ol.unit_price > ` + fmt.Sprint(PriceHistoryFactor) + ` * lo.low)
-			  AND ` + flagPeriod + `
-			  AND (ol.unit_price > ol.ssh_ceiling OR ol.unit_price > ` + fmt.Sprint(PriceHistoryFactor) + ` * h.median))
-		SELECT DISTINCT ON (id) id, title, unit_price, ssh, median, count(*) OVER (PARTITION BY id), just
-		FROM lines ORDER BY id, position`,
-	// n1: minutes from SP to BAST when that is the finding, else -1; n2:
-	// minutes from order to completion likewise.
-	FlagFastCompletion: `
-		SELECT o.id, '',
-			CASE WHEN o.bast_at - o.signed_at < interval '1 hour'
-				AND EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.kind = 'goods')
-				THEN ` + flagMinutesSQL("o.signed_at", "o.bast_at") + ` ELSE -1 END,
-			CASE WHEN o.completed_at - o.placed_at < interval '1 day'
-				THEN ` + flagMinutesSQL("o.placed_at", "o.completed_at") + ` ELSE -1 END,
-			0::bigint, 0::bigint, ''
-		FROM orders o
-		WHERE ` + flagPeriod + `
-		  AND ((o.bast_at - o.signed_at < interval '1 hour'
-				AND EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.kind = 'goods'))
-			OR o.completed_at - o.placed_at < interval '1 day')`,
+		SELECT o.id, o.placed_at, s.name, hot.n, hot.tot, 0::bigint, 0::bigint, ''
+		FROM (` + flagHotPairs + `) hot
+		JOIN suppliers s ON s.id = hot.supplier_id
+		JOIN orders o ON o.ppk_user_id = hot.ppk_user_id AND o.supplier_id = hot.supplier_id AND ` + flagPeriod,
+}
+
+// flagHotPairs selects the PPK-supplier pairs (ppk_user_id, supplier_id, n,
+// tot) where the supplier has more than RepeatSharePercent of the PPK's live
+// orders placed in [$1, $2), n of tot, the PPK having at least
+// RepeatMinOrders. A supplier with more than that share of a period has
+// more than it in some part of the period: so the candidates are, for each
+// whole month of the period, each PPK's leading supplier (from the monthly
+// counts flag_ppk_months and flag_pair_months, kept by triggers), and the
+// leading pairs of the days before the first and after the last whole
+// month (from the index on placed_at); each candidate is then counted
+// exactly. A year of 330.000 orders reads a few thousand rows, not all.
+var flagHotPairs = `
+	SELECT c.ppk_user_id, c.supplier_id, n.n, tot.n AS tot
+	FROM (
+		SELECT pm.ppk_user_id, top.supplier_id
+		FROM (` + flagSpan + `) span
+		JOIN flag_ppk_months pm ON pm.month >= span.m1 AND pm.month < span.m2
+		CROSS JOIN LATERAL (SELECT x.supplier_id, x.orders FROM flag_pair_months x
+			WHERE x.ppk_user_id = pm.ppk_user_id AND x.month = pm.month ORDER BY x.orders DESC LIMIT 1) top
+		WHERE top.orders * 100 > pm.orders * ` + flagShare + `
+		UNION
+		SELECT e.ppk_user_id, e.supplier_id FROM (
+			SELECT d.ppk_user_id, d.supplier_id, count(*) AS n, sum(count(*)) OVER (PARTITION BY d.ppk_user_id) AS tot
+			FROM (
+				SELECT o.ppk_user_id, o.supplier_id FROM (` + flagSpan + `) span
+				JOIN orders o ON o.placed_at >= $1 AND o.placed_at < least(span.e1, $2) AND ` + flagLive + `
+				UNION ALL
+				SELECT o.ppk_user_id, o.supplier_id FROM (` + flagSpan + `) span
+				JOIN orders o ON o.placed_at >= span.e2 AND o.placed_at < $2 AND ` + flagLive + `) d
+			GROUP BY 1, 2) e
+		WHERE e.n * 100 > e.tot * ` + flagShare + `) c
+	CROSS JOIN LATERAL (SELECT count(*) AS n FROM orders o
+		WHERE o.ppk_user_id = c.ppk_user_id AND o.supplier_id = c.supplier_id AND ` + flagPeriod + `) n
+	CROSS JOIN LATERAL (SELECT count(*) AS n FROM orders o WHERE o.ppk_user_id = c.ppk_user_id AND ` + flagPeriod + `) tot
+	WHERE tot.n >= ` + flagMin + ` AND n.n * 100 > tot.n * ` + flagShare + `
+	OFFSET 0` // a fence: the pairs are counted once each, not once per order of theirs
+
+// flagSpan splits the period [$1, $2) into whole months [m1, m2) and the
+// days before (from $1 to e1) and after (from e2 to $2) them; with no whole
+// month, m1 ≥ m2 and the days before are the whole period.
+const flagSpan = `
+	SELECT m1, m2, m1::timestamp AT TIME ZONE 'Asia/Jakarta' AS e1, greatest(m1, m2)::timestamp AT TIME ZONE 'Asia/Jakarta' AS e2
+	FROM (SELECT CASE WHEN f = date_trunc('month', f)::date THEN f ELSE (date_trunc('month', f) + interval '1 month')::date END AS m1,
+			date_trunc('month', t)::date AS m2
+		FROM (SELECT ($1::timestamptz AT TIME ZONE 'Asia/Jakarta')::date AS f, ($2::timestamptz AT TIME ZONE 'Asia/Jakarta')::date AS t) d) m`
+
+// The repeat-pair thresholds, as SQL.
+var (
+	flagShare = fmt.Sprint(RepeatSharePercent)
+	flagMin   = fmt.Sprint(RepeatMinOrders)
+)
+
+// flagStored selects the hits of kind kept in order_flags for the orders
+// placed in [$1, $2).
+func flagStored(kind FlagKind) string {
+	return `
+		SELECT f.order_id, f.placed_at, f.label, f.n1, f.n2, f.n3, f.n4, f.justification
+		FROM order_flags f WHERE f.kind = '` + string(kind) + `' AND f.placed_at >= $1 AND f.placed_at < $2`
 }
 
 // ReviewFlag records that the signed-in auditor reviewed flag kind on an
