@@ -155,7 +155,7 @@ func cartTaxes(ctx context.Context, db postgres.DBTX, c Cart, out *rules.Outcome
 		o.Split = r.Flagged
 	}
 	for _, it := range c.Items {
-		o.Lines = append(o.Lines, tax.Line{Kind: taxKindOf(it.Kind), Qty: it.Qty, UnitPrice: it.Price})
+		o.Lines = append(o.Lines, tax.Line{Kind: taxKind(it.Kind), Qty: it.Qty, UnitPrice: it.Price})
 	}
 	b, err := tax.Compute(rates, o)
 	if errors.Is(err, apperr.Invalid) {
@@ -165,14 +165,6 @@ func cartTaxes(ctx context.Context, db postgres.DBTX, c Cart, out *rules.Outcome
 		return nil, fmt.Errorf("ordering: taxes: %w", err)
 	}
 	return &b, nil
-}
-
-// taxKindOf maps a listing kind to its tax kind.
-func taxKindOf(kind string) tax.Kind {
-	if kind == "services" {
-		return tax.Services
-	}
-	return tax.Goods
 }
 
 // cartLines turns cart items into order lines at the listing prices; with

@@ -215,21 +215,7 @@ func (s *Service) counterparty(ctx context.Context, tx pgx.Tx, o *Order, side Si
 	if side == SupplierSide {
 		return []int64{o.BuyerID}, nil
 	}
-	return supplierUsers(ctx, tx, o.SupplierID)
-}
-
-// supplierUsers returns the active accounts of a supplier.
-func supplierUsers(ctx context.Context, db postgres.DBTX, supplierID int64) ([]int64, error) {
-	rows, err := db.Query(ctx, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.role = 'supplier' AND r.supplier_id = $1 AND u.disabled_at IS NULL ORDER BY r.user_id`, supplierID)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: users of supplier %d: %w", supplierID, postgres.Classify(err))
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("ordering: users of supplier %d: %w", supplierID, postgres.Classify(err))
-	}
-	return ids, nil
+	return supplierUserIDs(ctx, tx, o.SupplierID)
 }
 
 // AcceptOffer agrees to the other party's latest offer: the order goes to

@@ -73,9 +73,10 @@ func (s *Service) Rate(ctx context.Context, orderID int64, in RatingInput) error
 	})
 }
 
-// supplierUserIDs returns the accounts that act for supplier id.
+// supplierUserIDs returns the enabled accounts that act for supplier id.
 func supplierUserIDs(ctx context.Context, db postgres.DBTX, supplierID int64) ([]int64, error) {
-	rows, err := db.Query(ctx, `SELECT user_id FROM user_roles WHERE role = 'supplier' AND supplier_id = $1 ORDER BY user_id`, supplierID)
+	rows, err := db.Query(ctx, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
+		WHERE r.role = 'supplier' AND r.supplier_id = $1 AND u.disabled_at IS NULL ORDER BY r.user_id`, supplierID)
 	if err != nil {
 		return nil, fmt.Errorf("ordering: people of supplier %d: %w", supplierID, postgres.Classify(err))
 	}

@@ -138,7 +138,7 @@ func (s *Service) expire(ctx context.Context, id int64) error {
 		if err := endOrder(ctx, tx, o, Expired, reason, now); err != nil {
 			return change{}, err
 		}
-		owners, err := supplierUsers(ctx, tx, o.SupplierID)
+		owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
 		if err != nil {
 			return change{}, err
 		}
@@ -170,7 +170,7 @@ func (s *Service) remind(ctx context.Context, id int64) error {
 		users, awaited := []int64{o.PPKID}, "tanda tangan Anda pada Surat Pesanan"
 		if o.State == AwaitingSupplier {
 			var err error
-			if users, err = supplierUsers(ctx, tx, o.SupplierID); err != nil {
+			if users, err = supplierUserIDs(ctx, tx, o.SupplierID); err != nil {
 				return change{}, err
 			}
 			awaited = "jawaban Anda atas Surat Pesanan"
@@ -218,7 +218,7 @@ func (s *Service) autoComplete(ctx context.Context, id int64) error {
 		if err != nil {
 			return change{}, err
 		}
-		owners, err := supplierUsers(ctx, tx, o.SupplierID)
+		owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
 		if err != nil {
 			return change{}, err
 		}

@@ -44,9 +44,11 @@ const (
 	RepeatMinOrders    = 5  // a PPK needs at least this many orders in the period to be looked at
 	RepeatSharePercent = 60 // a supplier with more than this share of them is flagged
 	FastOrderWindow    = time.Hour
-	PriceHistoryFactor = 1.5 // a unit price above this many times the listing's median price is flagged
-	FastBASTWindow     = time.Hour
-	FastCompleteWindow = 24 * time.Hour
+	// A unit price above PriceHistoryNum/PriceHistoryDen (1,5) times the
+	// listing's median earlier price is flagged; a fraction, so rupiah stay integers.
+	PriceHistoryNum, PriceHistoryDen = 3, 2
+	FastBASTWindow                   = time.Hour
+	FastCompleteWindow               = 24 * time.Hour
 )
 
 // FlagInfo describes a kind of flag for auditors.
@@ -376,7 +378,7 @@ func flagPriceReason(h flagFacts) string {
 	if h.n2 > 0 && h.n1 > h.n2 {
 		parts = append(parts, "di atas pagu SSH "+rupiah.Format(h.n2))
 	}
-	if h.n3 > 0 && float64(h.n1) > PriceHistoryFactor*float64(h.n3) {
+	if h.n3 > 0 && h.n1*PriceHistoryDen > h.n3*PriceHistoryNum {
 		parts = append(parts, fmt.Sprintf("%s kali median riwayat harganya (%s)", flagRatio(h.n1, h.n3), rupiah.Format(h.n3)))
 	}
 	s := fmt.Sprintf("“%s” %s per satuan, %s.", h.label, rupiah.Format(h.n1), strings.Join(parts, " dan "))
