@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"lapak/internal/apperr"
@@ -66,12 +67,38 @@ type Entry struct {
 // Record appends e, attributed to the actor in ctx, using db (normally the
 // caller's transaction so the entry commits or rolls back with the change).
 func Record(ctx context.Context, db postgres.DBTX, e Entry) error {
+	args, err := entryArgs(ctx, e)
+	if err != nil {
+		return err
+	}
+	if _, err := db.Exec(ctx, insertEntry, args...); err != nil {
+		return fmt.Errorf("audit: record %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Queue adds Record's statement to b, for a caller that sends its writes
+// in one round trip (the batch must be sent in the change's transaction).
+func Queue(ctx context.Context, b *pgx.Batch, e Entry) error {
+	args, err := entryArgs(ctx, e)
+	if err != nil {
+		return err
+	}
+	b.Queue(insertEntry, args...).Exec(func(pgconn.CommandTag) error { return nil })
+	return nil
+}
+
+const insertEntry = `INSERT INTO audit_log (actor_id, actor_name, actor_role, action, entity, entity_id, details, ip)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+
+// entryArgs are insertEntry's arguments for e by the actor in ctx.
+func entryArgs(ctx context.Context, e Entry) ([]any, error) {
 	a := ActorFrom(ctx)
 	details := []byte("{}")
 	if e.Details != nil {
 		var err error
 		if details, err = json.Marshal(e.Details); err != nil {
-			return fmt.Errorf("audit: marshal details: %w", err)
+			return nil, fmt.Errorf("audit: marshal details: %w", err)
 		}
 	}
 	var actorID *int64
@@ -85,14 +112,7 @@ func Record(ctx context.Context, db postgres.DBTX, e Entry) error {
 			role += "," + r
 		}
 	}
-	_, err := db.Exec(ctx, `
-		INSERT INTO audit_log (actor_id, actor_name, actor_role, action, entity, entity_id, details, ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		actorID, a.Name, role, e.Action, e.Entity, e.EntityID, details, a.IP)
-	if err != nil {
-		return fmt.Errorf("audit: record %s: %w", e.Action, err)
-	}
-	return nil
+	return []any{actorID, a.Name, role, e.Action, e.Entity, e.EntityID, details, a.IP}, nil
 }
 
 // row is an audit_log row as the chain hashes it.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"lapak/internal/apperr"
@@ -42,14 +43,20 @@ func Enqueue(ctx context.Context, db postgres.DBTX, m Message) error {
 // userIDs that has an e-mail address and is not disabled, using db (normally
 // the caller's transaction), in one statement.
 func EnqueueToUsers(ctx context.Context, db postgres.DBTX, userIDs []int64, subject, body string) error {
-	_, err := db.Exec(ctx, `INSERT INTO outbox_emails (to_address, subject, body)
-		SELECT email, $2, $3 FROM users WHERE id = ANY($1) AND email IS NOT NULL AND disabled_at IS NULL ORDER BY id`,
-		userIDs, subject, body)
-	if err != nil {
+	if _, err := db.Exec(ctx, enqueueToUsers, userIDs, subject, body); err != nil {
 		return fmt.Errorf("mail: enqueue to users: %w", err)
 	}
 	return nil
 }
+
+// QueueToUsers adds EnqueueToUsers's statement to b, for a caller that sends
+// its writes in one round trip.
+func QueueToUsers(b *pgx.Batch, userIDs []int64, subject, body string) {
+	b.Queue(enqueueToUsers, userIDs, subject, body).Exec(func(pgconn.CommandTag) error { return nil })
+}
+
+const enqueueToUsers = `INSERT INTO outbox_emails (to_address, subject, body)
+	SELECT email, $2, $3 FROM users WHERE id = ANY($1) AND email IS NOT NULL AND disabled_at IS NULL ORDER BY id`
 
 // SMTPConfig says where to deliver; an empty Host means log only.
 type SMTPConfig struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"lapak/internal/apperr"
@@ -33,6 +34,19 @@ type Note struct {
 // are not disabled: two statements, whatever the number of users. Zero and
 // repeated user ids are skipped.
 func Add(ctx context.Context, db postgres.DBTX, n Note) error {
+	b := &pgx.Batch{}
+	if err := Queue(b, n); err != nil {
+		return err
+	}
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("notify: add: %w", postgres.Classify(err))
+	}
+	return nil
+}
+
+// Queue adds Add's two statements to b, for a caller that sends its writes
+// in one round trip (in the transaction of what n announces).
+func Queue(b *pgx.Batch, n Note) error {
 	if n.Message == "" {
 		return errors.New("notify: empty message")
 	}
@@ -49,17 +63,14 @@ func Add(ctx context.Context, db postgres.DBTX, n Note) error {
 	if n.OrderID != 0 {
 		orderID = &n.OrderID
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO notifications (user_id, order_id, kind, message, link)
-		SELECT u, $2, $3, $4, $5 FROM unnest($1::bigint[]) u`, ids, orderID, n.Kind, n.Message, n.Link); err != nil {
-		return fmt.Errorf("notify: add: %w", postgres.Classify(err))
-	}
+	b.Queue(`INSERT INTO notifications (user_id, order_id, kind, message, link)
+		SELECT u, $2, $3, $4, $5 FROM unnest($1::bigint[]) u`, ids, orderID, n.Kind, n.Message, n.Link).
+		Exec(func(pgconn.CommandTag) error { return nil })
 	body := n.Message + "\n"
 	if n.Link != "" {
 		body += "\nBuka di Lapak: " + n.Link + "\n"
 	}
-	if err := mail.EnqueueToUsers(ctx, db, ids, "Lapak: "+truncate(n.Message, 70), body); err != nil {
-		return err
-	}
+	mail.QueueToUsers(b, ids, "Lapak: "+truncate(n.Message, 70), body)
 	return nil
 }
 

@@ -231,20 +231,21 @@ func (s *Service) precheck(ctx context.Context, orderID int64, key string, act A
 	if err := checkKey(key); err != nil {
 		return false, err
 	}
-	// The order is read before the key: a twin submission that commits in
-	// between is then seen by the key check, not mistaken for a state change.
-	o, err := loadOrder(ctx, s.db, orderID, false)
+	// The order and its key are read in one statement, so from one
+	// snapshot: a twin submission is either finished or not yet begun.
+	rows, err := s.db.Query(ctx, "SELECT "+orderColumns+`, EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.key = $2)`+
+		orderFrom+" WHERE o.id = $1", orderID, key)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("ordering: %s order %d: %w", act, orderID, postgres.Classify(err))
 	}
-	if key != "" {
-		err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND key = $2)`, orderID, key).Scan(&done)
-		if err != nil {
-			return false, fmt.Errorf("ordering: %s order %d: %w", act, orderID, postgres.Classify(err))
-		}
-		if done {
-			return true, nil
-		}
+	o, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*Order, error) {
+		return scanOrderAnd(row, &done)
+	})
+	if err != nil {
+		return false, postgres.NotFound(err, "Pesanan tidak ditemukan.")
+	}
+	if done {
+		return true, nil
 	}
 	if err := can(u, o, act); err != nil {
 		return false, fmt.Errorf("ordering: %s order %d: %w", act, orderID, err)

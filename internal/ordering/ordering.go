@@ -185,18 +185,22 @@ const orderFrom = ` FROM orders o
 	JOIN users b ON b.id = o.buyer_user_id
 	JOIN users k ON k.id = o.ppk_user_id`
 
-func scanOrder(row pgx.CollectableRow) (*Order, error) {
+func scanOrder(row pgx.CollectableRow) (*Order, error) { return scanOrderAnd(row) }
+
+// scanOrderAnd scans a row of orderColumns followed by more columns into
+// more.
+func scanOrderAnd(row pgx.CollectableRow, more ...any) (*Order, error) {
 	var o Order
 	var outcome, justs []byte
 	var turn string
-	err := row.Scan(&o.ID, &o.OPDID, &o.SupplierID, &o.PackageID, &o.BuyerID, &o.PPKID, &o.State, &o.CheckoutKey,
+	dest := []any{&o.ID, &o.OPDID, &o.SupplierID, &o.PackageID, &o.BuyerID, &o.PPKID, &o.State, &o.CheckoutKey,
 		&o.Address, &o.RequestedDate, &o.Notes, &o.SupplierPKP, &o.SupplierPP55, &o.Total, &o.ReceivedTotal,
 		&turn, &outcome, &o.VersionIDs, &o.Flagged, &justs, &o.SupplierAlert,
 		&o.SPNumber, &o.Deadline, &o.RemindedAt, &o.PaymentAlertedAt, &o.EndReason, &o.PlacedAt,
 		&o.AgreedAt, &o.SignedAt, &o.AcceptedAt, &o.ShippedAt, &o.ReceivedAt, &o.BASTAt, &o.InvoicedAt, &o.PaidAt,
 		&o.CompletedAt, &o.EndedAt, &o.Version, &o.UpdatedAt,
-		&o.OPDName, &o.OPDLetterCode, &o.OPDAddress, &o.SupplierName, &o.KodeRUP, &o.PackageName, &o.BuyerName, &o.PPKName)
-	if err != nil {
+		&o.OPDName, &o.OPDLetterCode, &o.OPDAddress, &o.SupplierName, &o.KodeRUP, &o.PackageName, &o.BuyerName, &o.PPKName}
+	if err := row.Scan(append(dest, more...)...); err != nil {
 		return nil, err
 	}
 	o.Turn = Side(turn)
@@ -230,10 +234,43 @@ func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Ord
 	return o, nil
 }
 
+// lockOrder locks order id for a transition and reads it with its lines,
+// and whether the form with key ("" for none) was already carried out, in
+// one round trip. The statements run one after the other, each with a
+// fresh snapshot, so the key check after the lock sees a twin submission
+// that committed while this one waited.
+func lockOrder(ctx context.Context, tx pgx.Tx, id int64, key string) (o *Order, done bool, err error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT "+orderColumns+orderFrom+" WHERE o.id = $1 FOR UPDATE OF o", id).Query(func(rows pgx.Rows) error {
+		var err error
+		if o, err = pgx.CollectExactlyOneRow(rows, scanOrder); err != nil {
+			return postgres.NotFound(err, "Pesanan tidak ditemukan.")
+		}
+		return nil
+	})
+	if key != "" {
+		b.Queue(`SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND key = $2)`, id, key).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&done)
+		})
+	}
+	b.Queue(linesQuery, id).Query(func(rows pgx.Rows) error {
+		var err error
+		o.Lines, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Line])
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, false, fmt.Errorf("ordering: lock %d: %w", id, postgres.Classify(err))
+	}
+	return o, done, nil
+}
+
+// linesQuery reads an order's lines ($1) in their order.
+const linesQuery = `SELECT id, position, listing_id, title, unit, kind, coalesce(category_id, 0), coalesce(ssh_item_id, 0),
+	coalesce(ssh_ceiling, 0), qty, list_price, unit_dpp, unit_price, total, shipped_qty, received_qty
+	FROM order_lines WHERE order_id = $1 ORDER BY position`
+
 func loadLines(ctx context.Context, db postgres.DBTX, orderID int64) ([]Line, error) {
-	rows, err := db.Query(ctx, `SELECT id, position, listing_id, title, unit, kind, coalesce(category_id, 0), coalesce(ssh_item_id, 0),
-		coalesce(ssh_ceiling, 0), qty, list_price, unit_dpp, unit_price, total, shipped_qty, received_qty
-		FROM order_lines WHERE order_id = $1 ORDER BY position`, orderID)
+	rows, err := db.Query(ctx, linesQuery, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("ordering: lines of %d: %w", orderID, postgres.Classify(err))
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"lapak/internal/apperr"
 	"lapak/internal/audit"
@@ -81,18 +82,12 @@ func (s *Service) step(ctx context.Context, id int64, key string, act Action, fr
 		return err
 	}
 	err := postgres.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		o, err := loadOrder(ctx, tx, id, true)
+		o, done, err := lockOrder(ctx, tx, id, key)
 		if err != nil {
 			return err
 		}
-		if key != "" {
-			var done bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_events WHERE order_id = $1 AND key = $2)`, id, key).Scan(&done); err != nil {
-				return postgres.Classify(err)
-			}
-			if done {
-				return errReplay
-			}
+		if done {
+			return errReplay
 		}
 		if act != "" {
 			if err := can(u, o, act); err != nil {
@@ -145,9 +140,10 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, o *Order, u *auth.User,
 		args = append(args, ch.Set[c])
 		q += fmt.Sprintf(", %s = $%d", c, len(args))
 	}
-	if _, err := tx.Exec(ctx, q+` WHERE id = $1`, args...); err != nil {
-		return postgres.Classify(err)
-	}
+	// The writes go in one round trip; the first error fails the batch.
+	b := &pgx.Batch{}
+	none := func(pgconn.CommandTag) error { return nil }
+	b.Queue(q+` WHERE id = $1`, args...).Exec(none)
 	kind := ch.Kind
 	if kind == "" {
 		kind = string(act)
@@ -164,11 +160,9 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, o *Order, u *auth.User,
 	if details == nil {
 		details = map[string]any{}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, at, user_id, kind, from_state, to_state, note, details, key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, o.ID, now, userID, kind, o.State, to, ch.Note, details, keyArg); err != nil {
-		return postgres.Classify(err)
-	}
-	if err := audit.Record(ctx, tx, audit.Entry{Action: "order." + kind, Entity: "order", EntityID: strconv.FormatInt(o.ID, 10),
+	b.Queue(`INSERT INTO order_events (order_id, at, user_id, kind, from_state, to_state, note, details, key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, o.ID, now, userID, kind, o.State, to, ch.Note, details, keyArg).Exec(none)
+	if err := audit.Queue(ctx, b, audit.Entry{Action: "order." + kind, Entity: "order", EntityID: strconv.FormatInt(o.ID, 10),
 		Details: map[string]any{"from": o.State, "to": to, "note": ch.Note, "details": details}}); err != nil {
 		return err
 	}
@@ -179,9 +173,12 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, o *Order, u *auth.User,
 		if n.Link == "" {
 			n.Link = "/orders/" + strconv.FormatInt(o.ID, 10)
 		}
-		if err := notify.Add(ctx, tx, n); err != nil {
+		if err := notify.Queue(b, n); err != nil {
 			return err
 		}
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return postgres.Classify(err)
 	}
 	o.State = to
 	return nil
