@@ -9,10 +9,18 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 func main() {
+	// Lapak's live heap is small (tens of megabytes) and its machine has
+	// little CPU and plenty of memory: collect at 4× the live heap instead
+	// of 2×, which halves the collector's share of the CPU under load. GOGC
+	// in the environment still decides when set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(300)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

@@ -21,6 +21,7 @@ import (
 	"lapak/internal/jobs"
 	"lapak/internal/mail"
 	"lapak/internal/postgres"
+	"lapak/internal/reporting"
 	"lapak/internal/server"
 )
 
@@ -102,6 +103,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	loops, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { audit.RunSealer(loops, a.DB, time.Second, a.Log) })
+	wg.Go(func() { reporting.RunDrainer(loops, a.DB, time.Second, a.Log) })
 	wg.Go(func() {
 		c := a.Cfg.SMTP
 		smtp := mail.SMTPConfig{Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, From: c.From}

@@ -19,6 +19,7 @@ import (
 	"lapak/internal/blob"
 	"lapak/internal/ordering"
 	"lapak/internal/postgres"
+	"lapak/internal/reporting"
 	"lapak/internal/rules"
 	"lapak/internal/rup"
 	"lapak/internal/wib"
@@ -81,7 +82,14 @@ func SeedOrders(ctx context.Context, db *pgxpool.Pool, dataDir string) error {
 	if err := s.run(); err != nil {
 		return fmt.Errorf("demo: orders: %w", err)
 	}
-	return seedHistory(ctx, db, dataDir)
+	if err := seedHistory(ctx, db, dataDir); err != nil {
+		return err
+	}
+	// The demo's red flags and spending are complete at rest.
+	if _, err := reporting.Drain(ctx, db); err != nil {
+		return fmt.Errorf("demo: orders: %w", err)
+	}
+	return nil
 }
 
 // orderSeed is one run of SeedOrders.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"lapak/internal/postgres"
+	"lapak/internal/reporting"
 	"lapak/internal/validate"
 	"lapak/internal/wib"
 )
@@ -108,6 +109,9 @@ func (f StatsFilter) rollupWhere() (string, []any) {
 
 // Summary returns the spending f selects, with its breakdowns.
 func (s *Service) Summary(ctx context.Context, f StatsFilter) (Summary, error) {
+	if _, err := reporting.Drain(ctx, s.db); err != nil {
+		return Summary{}, err
+	}
 	where, args := f.rollupWhere()
 	var sum Summary
 	err := s.db.QueryRow(ctx, `SELECT coalesce(sum(r.orders), 0), coalesce(sum(r.amount), 0) FROM spending_months r `+where, args...).
@@ -187,6 +191,9 @@ type OrderList struct {
 // by walking the spending facts' index on the payment day, without sorting
 // or counting a year of orders.
 func (s *Service) Orders(ctx context.Context, f StatsFilter) (OrderList, error) {
+	if _, err := reporting.Drain(ctx, s.db); err != nil {
+		return OrderList{}, err
+	}
 	conds, args := []string{"o.state = 'completed'"}, []any{}
 	if f.Year != 0 {
 		args = append(args, time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))

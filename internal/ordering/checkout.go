@@ -433,7 +433,7 @@ func (s *Service) placeOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd i
 // checkoutChange is the checkout's event and its notification: the PPK
 // signs next, or, when negotiating, nobody is told yet (the buyer offers first).
 func checkoutChange(o *Order, out rules.Outcome) change {
-	ch := change{Kind: "checkout", Details: map[string]any{"total": o.Total, "lines": len(o.Lines), "flagged": out.Flagged(),
+	ch := change{Kind: "checkout", inserted: true, Details: map[string]any{"total": o.Total, "lines": len(o.Lines), "flagged": out.Flagged(),
 		"negotiate": o.State == Negotiating}}
 	if o.State == AwaitingPPK {
 		ch.Notify = []notify.Note{{UserIDs: []int64{o.PPKID}, Kind: "order.awaiting_ppk",

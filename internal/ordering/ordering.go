@@ -214,11 +214,11 @@ func scanOrderAnd(row pgx.CollectableRow, more ...any) (*Order, error) {
 }
 
 // loadOrder reads order id with its lines, checking no permission; lock
-// takes FOR UPDATE on the order row (db must then be a transaction).
+// takes FOR NO KEY UPDATE on the order row (db must then be a transaction).
 func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Order, error) {
 	q := "SELECT " + orderColumns + orderFrom + " WHERE o.id = $1"
 	if lock {
-		q += " FOR UPDATE OF o"
+		q += " FOR NO KEY UPDATE OF o"
 	}
 	rows, err := db.Query(ctx, q, id)
 	if err != nil {
@@ -241,7 +241,7 @@ func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Ord
 // that committed while this one waited.
 func lockOrder(ctx context.Context, tx pgx.Tx, id int64, key string) (o *Order, done bool, err error) {
 	b := &pgx.Batch{}
-	b.Queue("SELECT "+orderColumns+orderFrom+" WHERE o.id = $1 FOR UPDATE OF o", id).Query(func(rows pgx.Rows) error {
+	b.Queue("SELECT "+orderColumns+orderFrom+" WHERE o.id = $1 FOR NO KEY UPDATE OF o", id).Query(func(rows pgx.Rows) error {
 		var err error
 		if o, err = pgx.CollectExactlyOneRow(rows, scanOrder); err != nil {
 			return postgres.NotFound(err, "Pesanan tidak ditemukan.")

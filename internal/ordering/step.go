@@ -41,6 +41,10 @@ type change struct {
 	// value), in the same UPDATE as the state: one new row version per
 	// transition. Column names come from code, never from input.
 	Set map[string]any
+	// inserted says the order row was written in this transaction as it
+	// stands (checkout): record leaves it alone, as a second row version
+	// in one transaction would cost an UPDATE and its foreign-key checks.
+	inserted bool
 }
 
 // errReplay ends a transaction whose form was already carried out.
@@ -143,7 +147,9 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, o *Order, u *auth.User,
 	// The writes go in one round trip; the first error fails the batch.
 	b := &pgx.Batch{}
 	none := func(pgconn.CommandTag) error { return nil }
-	b.Queue(q+` WHERE id = $1`, args...).Exec(none)
+	if !ch.inserted {
+		b.Queue(q+` WHERE id = $1`, args...).Exec(none)
+	}
 	kind := ch.Kind
 	if kind == "" {
 		kind = string(act)

@@ -254,6 +254,9 @@ func flagSummary(ctx context.Context, db postgres.DBTX, info FlagInfo, f FlagFil
 // these queries PostgreSQL's JIT spends seconds compiling what runs in
 // milliseconds.
 func (s *Service) flagRead(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	if err := s.drain(ctx); err != nil {
+		return err
+	}
 	return pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
 			return fmt.Errorf("reporting: flags: %w", postgres.Classify(err))
@@ -524,6 +527,9 @@ func (s *Service) ReviewFlag(ctx context.Context, kind FlagKind, orderID int64, 
 		return FlagReview{}, validate.Errors{"note": "Tulis catatan pemeriksaan 5 sampai 2.000 karakter."}
 	}
 	var rev FlagReview
+	if err := s.drain(ctx); err != nil {
+		return FlagReview{}, err
+	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
 		rev, err = reviewFlag(ctx, tx, info, orderID, note, f)

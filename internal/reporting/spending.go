@@ -174,6 +174,9 @@ func (s *Service) Spending(ctx context.Context, f SpendingFilter) (Spending, err
 		return Spending{}, err
 	}
 	d := Spending{Filter: f}
+	if err := s.drain(ctx); err != nil {
+		return Spending{}, err
+	}
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		steps := []func(context.Context, pgx.Tx, *Spending) error{
 			spendingOPDs, spendingByOPD, spendingByMonth, spendingByCategory, spendingByPlace,

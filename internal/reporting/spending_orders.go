@@ -187,6 +187,9 @@ func (s *Service) SpendingOrders(ctx context.Context, f SpendingOrderFilter, lim
 		return SpendingOrders{}, err
 	}
 	out := SpendingOrders{Filter: f}
+	if err := s.drain(ctx); err != nil {
+		return SpendingOrders{}, err
+	}
 	err := pgx.BeginTxFunc(ctx, s.db, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		var err error
 		if out.Criteria, err = spendingCriteria(ctx, tx, f); err != nil {
