@@ -32,20 +32,17 @@ func (Ledger) LiveTotalForPackage(ctx context.Context, db postgres.DBTX, package
 }
 
 // RecentOrders returns the OPD's live orders placed at or after since with a
-// line in any of categoryIDs, with their totals per category.
+// line in any of categoryIDs, with their totals in those categories. The
+// OPD's recent orders are read through its index and each one's lines
+// through theirs; only the lines of the categories asked about are summed.
 func (Ledger) RecentOrders(ctx context.Context, db postgres.DBTX, opdID int64, categoryIDs []int64, since time.Time, excludeOrderID int64) ([]rules.LedgerOrder, error) {
 	if len(categoryIDs) == 0 {
 		return nil, nil
 	}
-	// Each of the OPD's recent orders is looked at through its own lines
-	// (LATERAL with an aggregate is not flattened into a join), never by a
-	// scan of all order lines of the categories, which grows with history.
-	rows, err := db.Query(ctx, `SELECT o.id, o.rup_package_id, o.total, o.placed_at, c.category_id, c.total
-		FROM orders o CROSS JOIN LATERAL (
-			SELECT l.category_id, sum(l.total)::bigint AS total, bool_or(bool_or(l.category_id = ANY($4))) OVER () AS shared
-			FROM order_lines l WHERE l.order_id = o.id AND l.category_id IS NOT NULL GROUP BY l.category_id) c
-		WHERE o.opd_id = $1 AND o.placed_at >= $2 AND o.id <> $3 AND o.state NOT IN `+endedStates+` AND c.shared
-		ORDER BY o.id`, opdID, since, excludeOrderID, categoryIDs)
+	rows, err := db.Query(ctx, `SELECT o.id, o.rup_package_id, o.total, o.placed_at, l.category_id, sum(l.total)::bigint
+		FROM orders o JOIN order_lines l ON l.order_id = o.id AND l.category_id = ANY($4)
+		WHERE o.opd_id = $1 AND o.placed_at >= $2 AND o.id <> $3 AND o.state NOT IN `+endedStates+`
+		GROUP BY o.id, l.category_id ORDER BY o.id`, opdID, since, excludeOrderID, categoryIDs)
 	if err != nil {
 		return nil, fmt.Errorf("ordering: recent orders of OPD %d: %w", opdID, postgres.Classify(err))
 	}

@@ -30,8 +30,8 @@ const MinJustification = 20
 type Ledger interface {
 	rup.Ledger
 	// RecentOrders returns the live orders of OPD opdID placed at or after
-	// since that have a line in any of categoryIDs, leaving out order
-	// excludeOrderID (0 leaves out none).
+	// since that have a line in any of categoryIDs, with their totals in
+	// those categories, leaving out order excludeOrderID (0 leaves out none).
 	RecentOrders(ctx context.Context, db postgres.DBTX, opdID int64, categoryIDs []int64, since time.Time, excludeOrderID int64) ([]LedgerOrder, error)
 }
 
@@ -40,7 +40,7 @@ type LedgerOrder struct {
 	ID             int64
 	PackageID      int64
 	Total          int64           // contract value, including PPN
-	CategoryTotals map[int64]int64 // line totals including PPN, by category id
+	CategoryTotals map[int64]int64 // line totals including PPN, by category id (the categories asked about)
 	PlacedAt       time.Time       // when the order was checked out
 }
 
