@@ -189,15 +189,22 @@ func Seal(ctx context.Context, db *pgxpool.Pool) (int, error) {
 		if err != nil {
 			return err
 		}
+		if len(pending) == 0 {
+			return nil
+		}
+		// The links are computed here, in order, and sent in one round trip
+		// (an update by primary key each: a plan that cannot go wrong).
+		b := &pgx.Batch{}
 		for _, r := range pending {
 			lastSeq++
 			h := chainHash(lastHash, lastSeq, r)
-			if _, err := tx.Exec(ctx, "UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4", lastSeq, lastHash, h, r.ID); err != nil {
-				return err
-			}
+			b.Queue("UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4", lastSeq, lastHash, h, r.ID)
 			lastHash = h
-			n++
 		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		n = len(pending)
 		return nil
 	})
 	if err != nil {

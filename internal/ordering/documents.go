@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"lapak/internal/apperr"
 	"lapak/internal/audit"
 	"lapak/internal/auth"
@@ -95,14 +98,20 @@ func issueDocument(ctx context.Context, tx postgres.DBTX, o *Order, kind documen
 		signer = &signerID
 	}
 	sum := document.Hash(pdf)
-	_, err = tx.Exec(ctx, `INSERT INTO order_documents (order_id, kind, number, content, pdf, pdf_sha256, renderer, signed_by, signed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, o.ID, kind, data.Number, content, pdf, sum, document.Renderer(), signer, data.Date)
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO order_documents (order_id, kind, number, content, pdf, pdf_sha256, renderer, signed_by, signed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, o.ID, kind, data.Number, content, pdf, sum, document.Renderer(), signer, data.Date).
+		Exec(func(pgconn.CommandTag) error { return nil })
+	// The hash goes into the audit chain too, where changing it is detected.
+	err = audit.Queue(ctx, b, audit.Entry{Action: "order.document", Entity: "order", EntityID: strconv.FormatInt(o.ID, 10),
+		Details: map[string]any{"kind": kind, "number": data.Number, "pdf_sha256": sum}})
 	if err != nil {
+		return err
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("ordering: store %s of order %d: %w", kind, o.ID, postgres.Classify(err))
 	}
-	// The hash goes into the audit chain too, where changing it is detected.
-	return audit.Record(ctx, tx, audit.Entry{Action: "order.document", Entity: "order", EntityID: strconv.FormatInt(o.ID, 10),
-		Details: map[string]any{"kind": kind, "number": data.Number, "pdf_sha256": sum}})
+	return nil
 }
 
 // Document returns a signed document of an order as signed and its PDF as
