@@ -198,12 +198,22 @@ type listingForCart struct {
 }
 
 func loadListingForCart(ctx context.Context, db postgres.DBTX, id int64) (listingForCart, error) {
-	var l listingForCart
-	var stock *int32
-	err := db.QueryRow(ctx, `SELECT supplier_id, title, unit, min_order, stock, status = 'published', supplier_active
-		FROM listings WHERE id = $1`, id).Scan(&l.supplierID, &l.title, &l.unit, &l.minOrder, &stock, &l.published, &l.active)
+	l, err := scanListingForCart(db.QueryRow(ctx, listingForCartQuery, id))
 	if err != nil {
 		return l, fmt.Errorf("ordering: listing %d: %w", id, postgres.NotFound(err, "Barang atau jasa tidak ditemukan."))
+	}
+	return l, nil
+}
+
+// listingForCartQuery reads listing $1 as the cart needs it.
+const listingForCartQuery = `SELECT supplier_id, title, unit, min_order, stock, status = 'published', supplier_active
+	FROM listings WHERE id = $1`
+
+func scanListingForCart(row pgx.Row) (listingForCart, error) {
+	var l listingForCart
+	var stock *int32
+	if err := row.Scan(&l.supplierID, &l.title, &l.unit, &l.minOrder, &stock, &l.published, &l.active); err != nil {
+		return l, err
 	}
 	if stock != nil {
 		n := int64(*stock)
@@ -262,26 +272,39 @@ func (s *Service) AddToCartOnce(ctx context.Context, listingID int64, qty int64,
 		return validate.Errors{"qty": "Isi jumlah antara 1 dan 100.000.000."}
 	}
 	err = postgres.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		l, err := loadListingForCart(ctx, tx, listingID)
-		if err != nil {
-			return err
+		// The listing, the cart's line (locked) and the number of lines
+		// for the listing's supplier, in one round trip.
+		var l listingForCart
+		var have int64
+		var lastKey string
+		var lines int
+		b := &pgx.Batch{}
+		b.Queue(listingForCartQuery, listingID).QueryRow(func(row pgx.Row) error {
+			var err error
+			if l, err = scanListingForCart(row); err != nil {
+				return fmt.Errorf("ordering: listing %d: %w", listingID, postgres.NotFound(err, "Barang atau jasa tidak ditemukan."))
+			}
+			return nil
+		})
+		b.Queue(`SELECT qty, last_key FROM cart_items WHERE user_id = $1 AND listing_id = $2 FOR UPDATE`, u.ID, listingID).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&have, &lastKey); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			return nil
+		})
+		b.Queue(`SELECT count(*) FROM cart_items WHERE user_id = $1 AND supplier_id = (SELECT supplier_id FROM listings WHERE id = $2)`,
+			u.ID, listingID).QueryRow(func(row pgx.Row) error { return row.Scan(&lines) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return postgres.Classify(err)
 		}
 		if err := l.orderable(); err != nil {
 			return err
 		}
-		var have int64
-		var lastKey string
-		err = tx.QueryRow(ctx, `SELECT qty, last_key FROM cart_items WHERE user_id = $1 AND listing_id = $2 FOR UPDATE`, u.ID, listingID).Scan(&have, &lastKey)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return postgres.Classify(err)
-		}
 		if key != "" && lastKey == key {
 			return nil // this form was already added
 		}
-		if have == 0 {
-			if err := checkCartRoom(ctx, tx, u.ID, l.supplierID); err != nil {
-				return err
-			}
+		if have == 0 && lines >= MaxCartLines {
+			return cartFull()
 		}
 		if err := l.checkQty(have + qty); err != nil {
 			return err
@@ -304,9 +327,14 @@ func checkCartRoom(ctx context.Context, db postgres.DBTX, userID, supplierID int
 		return postgres.Classify(err)
 	}
 	if n >= MaxCartLines {
-		return apperr.E(apperr.Conflict, fmt.Sprintf("Keranjang untuk penyedia ini sudah berisi %d barang/jasa, batas satu pesanan. Pesan dulu isinya, lalu tambahkan sisanya ke keranjang baru.", MaxCartLines))
+		return cartFull()
 	}
 	return nil
+}
+
+// cartFull refuses a line beyond MaxCartLines for one supplier.
+func cartFull() error {
+	return apperr.E(apperr.Conflict, fmt.Sprintf("Keranjang untuk penyedia ini sudah berisi %d barang/jasa, batas satu pesanan. Pesan dulu isinya, lalu tambahkan sisanya ke keranjang baru.", MaxCartLines))
 }
 
 // SetCartQty sets the quantity of a listing in the signed-in buyer's cart;

@@ -391,7 +391,10 @@ func (s *Service) placeOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd i
 	}
 	o := &Order{OPDID: opd, PackageID: in.PackageID, SupplierID: cart.SupplierID, Justifications: in.Justifications,
 		Lines: cartLines(cart, rates, cart.SupplierPKP)}
-	out, err := s.engine.Check(ctx, tx, o.Candidate(now, true))
+	// The OPD row is locked above.
+	cand := o.Candidate(now, true)
+	cand.OPDLocked = true
+	out, err := s.engine.Check(ctx, tx, cand)
 	if err != nil {
 		return 0, err
 	}
@@ -406,7 +409,9 @@ func (s *Service) placeOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd i
 		// A price changed between the first read and the lock: the rules
 		// judge the prices the order is written with.
 		o.Lines = cartLines(cart, rates, cart.SupplierPKP)
-		if out, err = s.engine.Check(ctx, tx, o.Candidate(now, true)); err != nil {
+		cand = o.Candidate(now, true)
+		cand.OPDLocked = true
+		if out, err = s.engine.Check(ctx, tx, cand); err != nil {
 			return 0, err
 		}
 		if !out.Allowed() {

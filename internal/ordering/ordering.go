@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"lapak/internal/apperr"
 	"lapak/internal/blob"
 	"lapak/internal/postgres"
 	"lapak/internal/rules"
@@ -213,23 +214,33 @@ func scanOrderAnd(row pgx.CollectableRow, more ...any) (*Order, error) {
 	return &o, nil
 }
 
-// loadOrder reads order id with its lines, checking no permission; lock
-// takes FOR NO KEY UPDATE on the order row (db must then be a transaction).
+// loadOrder reads order id with its lines (one round trip), checking no
+// permission; lock takes FOR NO KEY UPDATE on the order row (db must then
+// be a transaction).
 func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Order, error) {
 	q := "SELECT " + orderColumns + orderFrom + " WHERE o.id = $1"
 	if lock {
 		q += " FOR NO KEY UPDATE OF o"
 	}
-	rows, err := db.Query(ctx, q, id)
-	if err != nil {
+	var o *Order
+	b := &pgx.Batch{}
+	b.Queue(q, id).Query(func(rows pgx.Rows) error {
+		var err error
+		if o, err = pgx.CollectExactlyOneRow(rows, scanOrder); err != nil {
+			return postgres.NotFound(err, "Pesanan tidak ditemukan.")
+		}
+		return nil
+	})
+	b.Queue(linesQuery, id).Query(func(rows pgx.Rows) error {
+		var err error
+		o.Lines, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Line])
+		return err
+	})
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		if apperr.KindOf(err) == apperr.NotFound {
+			return nil, err
+		}
 		return nil, fmt.Errorf("ordering: load %d: %w", id, postgres.Classify(err))
-	}
-	o, err := pgx.CollectExactlyOneRow(rows, scanOrder)
-	if err != nil {
-		return nil, postgres.NotFound(err, "Pesanan tidak ditemukan.")
-	}
-	if o.Lines, err = loadLines(ctx, db, id); err != nil {
-		return nil, err
 	}
 	return o, nil
 }

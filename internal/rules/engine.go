@@ -67,6 +67,10 @@ type Candidate struct {
 	// SHARE. db must then be a transaction, which holds the locks until the
 	// order is stored. Use it when the PPK signs.
 	Lock bool
+	// OPDLocked says the caller's transaction already holds the OPD row's
+	// lock (checkout takes it first, before its idempotency check), so Lock
+	// need not take it again.
+	OPDLocked bool
 	// Justifications are the written justifications given, by rule; a rule
 	// needing one is satisfied by a text of at least MinJustification characters.
 	Justifications map[Code]string
@@ -221,7 +225,7 @@ func (e *Engine) Check(ctx context.Context, db postgres.DBTX, c Candidate) (Outc
 		at = e.now()
 	}
 	at = at.In(wib.Location)
-	if c.Lock {
+	if c.Lock && !c.OPDLocked {
 		if _, err := db.Exec(ctx, "SELECT 1 FROM opds WHERE id = $1 FOR NO KEY UPDATE", c.OPDID); err != nil {
 			return Outcome{}, fmt.Errorf("rules: lock opd: %w", postgres.Classify(err))
 		}
