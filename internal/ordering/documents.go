@@ -33,18 +33,56 @@ const (
 // roman returns month m in Roman numerals, as document numbers write it.
 func roman(m time.Month) string { return wib.RomanMonth(m) }
 
-// nextNumber advances the gapless counter of kind in scope for year and
-// returns its new value. It runs in the signing transaction: a rolled-back
-// signing gives its number back, and a concurrent one waits on the row.
-func nextNumber(ctx context.Context, tx postgres.DBTX, scope, kind string, year int) (int, error) {
-	var n int
-	err := tx.QueryRow(ctx, `INSERT INTO document_counters (scope, year, kind, last) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (scope, year, kind) DO UPDATE SET last = document_counters.last + 1 RETURNING last`,
-		scope, year, kind).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("ordering: next %s number of %s/%d: %w", kind, scope, year, postgres.Classify(err))
+// nextNumberQuery advances the gapless counter ($1 scope, $2 year, $3 kind)
+// and returns it. It runs in the signing transaction: a rolled-back signing
+// gives its number back, and a concurrent one waits on the row.
+const nextNumberQuery = `INSERT INTO document_counters (scope, year, kind, last) VALUES ($1, $2, $3, 1)
+	ON CONFLICT (scope, year, kind) DO UPDATE SET last = document_counters.last + 1 RETURNING last`
+
+// docReads is what issuing a document of an order reads, in one round
+// trip: its number (the counter advanced), the order's document details,
+// the tax rates in force on a day, and the supplier's accounts to tell.
+type docReads struct {
+	number string
+	info   docInfo
+	rates  tax.Rates
+	owners []int64
+}
+
+// readForDocument advances n's counter for the WIB year of at and reads the
+// rest of docReads for o, with the tax rates in force on ratesOn.
+func readForDocument(ctx context.Context, tx pgx.Tx, o *Order, n numbering, at, ratesOn time.Time) (docReads, error) {
+	var r docReads
+	at = at.In(wib.Location)
+	b := &pgx.Batch{}
+	b.Queue(nextNumberQuery, n.scope, at.Year(), n.kind).QueryRow(func(row pgx.Row) error {
+		var seq int
+		if err := row.Scan(&seq); err != nil {
+			return fmt.Errorf("next %s number of %s/%d: %w", n.kind, n.scope, at.Year(), err)
+		}
+		r.number = fmt.Sprintf("%03d/%s/%s/%s/%d", seq, n.label, n.code, roman(at.Month()), at.Year())
+		return nil
+	})
+	b.Queue(docInfoQuery, o.ID).QueryRow(func(row pgx.Row) error {
+		var err error
+		r.info, err = scanDocInfo(row)
+		return err
+	})
+	q, args := tax.RatesQuery(ratesOn)
+	b.Queue(q, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		r.rates, err = tax.ScanRates(rows, ratesOn)
+		return err
+	})
+	b.Queue(supplierUsersQuery, o.SupplierID).Query(func(rows pgx.Rows) error {
+		var err error
+		r.owners, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return docReads{}, fmt.Errorf("ordering: %s of order %d: %w", n.kind, o.ID, postgres.Classify(err))
 	}
-	return n, nil
+	return r, nil
 }
 
 // numbering names a document's counter and how its number reads.
@@ -62,17 +100,6 @@ func opdNumbering(o *Order, kind document.Kind, label string) numbering {
 func supplierNumbering(o *Order, kind document.Kind, label string) numbering {
 	id := fmt.Sprint(o.SupplierID)
 	return numbering{scope: "supplier:" + id, kind: string(kind), label: label, code: id}
-}
-
-// issueNumber advances n's counter for the WIB year of at and returns the
-// number, e.g. 027/SP/DINKES/XI/2026.
-func issueNumber(ctx context.Context, tx postgres.DBTX, n numbering, at time.Time) (string, error) {
-	at = at.In(wib.Location)
-	seq, err := nextNumber(ctx, tx, n.scope, n.kind, at.Year())
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%03d/%s/%s/%s/%d", seq, n.label, n.code, roman(at.Month()), at.Year()), nil
 }
 
 // issueDocument stores a signed document of o: its content as JSON, its
@@ -167,16 +194,18 @@ type docInfo struct {
 	bank                       string // "BRI 0123 a.n. X", "" when unknown
 }
 
-func loadDocInfo(ctx context.Context, db postgres.DBTX, o *Order) (docInfo, error) {
+// docInfoQuery reads the document details of order $1.
+const docInfoQuery = `SELECT p.funding_source, p.account_code, coalesce(k.nip, ''), s.name, s.address, coalesce(s.npwp, ''),
+		s.owner_name, s.bank_name, s.bank_account_no, s.bank_account_name
+	FROM orders o JOIN rup_packages p ON p.id = o.rup_package_id JOIN suppliers s ON s.id = o.supplier_id
+	JOIN users k ON k.id = o.ppk_user_id WHERE o.id = $1`
+
+func scanDocInfo(row pgx.Row) (docInfo, error) {
 	var info docInfo
 	var npwp, owner, bankName, bankNo, bankHolder string
-	err := db.QueryRow(ctx, `SELECT p.funding_source, p.account_code, coalesce(k.nip, ''), s.name, s.address, coalesce(s.npwp, ''),
-			s.owner_name, s.bank_name, s.bank_account_no, s.bank_account_name
-		FROM orders o JOIN rup_packages p ON p.id = o.rup_package_id JOIN suppliers s ON s.id = o.supplier_id
-		JOIN users k ON k.id = o.ppk_user_id WHERE o.id = $1`, o.ID).Scan(&info.fundingSource, &info.accountCode, &info.ppkNIP,
-		&info.supplier.Name, &info.supplier.Address, &npwp, &owner, &bankName, &bankNo, &bankHolder)
-	if err != nil {
-		return docInfo{}, fmt.Errorf("ordering: document details of order %d: %w", o.ID, postgres.Classify(err))
+	if err := row.Scan(&info.fundingSource, &info.accountCode, &info.ppkNIP,
+		&info.supplier.Name, &info.supplier.Address, &npwp, &owner, &bankName, &bankNo, &bankHolder); err != nil {
+		return docInfo{}, err
 	}
 	info.supplier.Role = "Penyedia"
 	if npwp != "" {

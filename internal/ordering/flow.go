@@ -24,7 +24,6 @@ import (
 	"lapak/internal/postgres"
 	"lapak/internal/rules"
 	"lapak/internal/rupiah"
-	"lapak/internal/tax"
 	"lapak/internal/validate"
 	"lapak/internal/wib"
 )
@@ -323,27 +322,21 @@ func (s *Service) signSP(ctx context.Context, tx pgx.Tx, o *Order, justification
 	}
 	o.Outcome, o.Flagged = out, out.Flagged()
 	at := docTime(now)
-	if o.SPNumber, err = issueNumber(ctx, tx, opdNumbering(o, document.SP, "SP"), at); err != nil {
-		return change{}, err
-	}
-	o.SignedAt = &at
-	set := map[string]any{"rule_outcome": out, "rule_version_ids": out.VersionIDs(), "flagged": o.Flagged,
-		"justifications": o.Justifications, "sp_number": o.SPNumber, "signed_at": at}
-	info, rates, err := docBasics(ctx, tx, o, at)
+	r, err := readForDocument(ctx, tx, o, opdNumbering(o, document.SP, "SP"), at, at)
 	if err != nil {
 		return change{}, err
 	}
-	data, err := spData(o, info, rates, at)
+	o.SPNumber, o.SignedAt = r.number, &at
+	set := map[string]any{"rule_outcome": out, "rule_version_ids": out.VersionIDs(), "flagged": o.Flagged,
+		"justifications": o.Justifications, "sp_number": o.SPNumber, "signed_at": at}
+	data, err := spData(o, r.info, r.rates, at)
 	if err != nil {
 		return change{}, err
 	}
 	if err := issueDocument(ctx, tx, o, document.SP, data, auth.UserFrom(ctx).ID); err != nil {
 		return change{}, err
 	}
-	owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
-	if err != nil {
-		return change{}, err
-	}
+	owners := r.owners
 	msg := fmt.Sprintf("Surat Pesanan %s dari %s telah ditandatangani PPK. Terima atau tolak dalam %d hari kerja.",
 		o.SPNumber, o.OPDName, ExpiryWorkdays)
 	return change{To: AwaitingSupplier, Set: set, Note: "Surat Pesanan " + o.SPNumber,
@@ -353,20 +346,6 @@ func (s *Service) signSP(ctx context.Context, tx pgx.Tx, o *Order, justification
 
 // docTime is the signing time a document states: WIB, whole seconds.
 func docTime(now time.Time) time.Time { return now.In(wib.Location).Truncate(time.Second) }
-
-// docBasics loads what every document of o needs: its details and the tax
-// rates in force at at.
-func docBasics(ctx context.Context, tx pgx.Tx, o *Order, at time.Time) (docInfo, tax.Rates, error) {
-	info, err := loadDocInfo(ctx, tx, o)
-	if err != nil {
-		return docInfo{}, tax.Rates{}, err
-	}
-	rates, err := tax.LoadRates(ctx, tx, at)
-	if err != nil {
-		return docInfo{}, tax.Rates{}, fmt.Errorf("ordering: documents of %d: %w", o.ID, err)
-	}
-	return info, rates, nil
-}
 
 // AcceptSP is the supplier accepting the signed SP: the order is in
 // process; the buyer and the PPK are told.
@@ -635,11 +614,7 @@ func (s *Service) SignBAST(ctx context.Context, orderID int64, password, key str
 // signBAST signs the BAST of the locked order o: number, document.
 func (s *Service) signBAST(ctx context.Context, tx pgx.Tx, o *Order, now time.Time) (change, error) {
 	at := docTime(now)
-	number, err := issueNumber(ctx, tx, opdNumbering(o, document.BAST, "BAST"), at)
-	if err != nil {
-		return change{}, err
-	}
-	info, rates, err := docBasics(ctx, tx, o, at)
+	r, err := readForDocument(ctx, tx, o, opdNumbering(o, document.BAST, "BAST"), at, at)
 	if err != nil {
 		return change{}, err
 	}
@@ -647,18 +622,15 @@ func (s *Service) signBAST(ctx context.Context, tx pgx.Tx, o *Order, now time.Ti
 	if err != nil {
 		return change{}, err
 	}
-	data, err := bastData(o, info, rates, notes, at)
+	data, err := bastData(o, r.info, r.rates, notes, at)
 	if err != nil {
 		return change{}, err
 	}
-	data.Number = number
+	data.Number = r.number
 	if err := issueDocument(ctx, tx, o, document.BAST, data, auth.UserFrom(ctx).ID); err != nil {
 		return change{}, err
 	}
-	owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
-	if err != nil {
-		return change{}, err
-	}
+	owners, number := r.owners, r.number
 	treasurers, err := treasurerIDs(ctx, tx, o.OPDID)
 	if err != nil {
 		return change{}, err

@@ -48,14 +48,11 @@ func (s *Service) SendInvoice(ctx context.Context, orderID int64, key string) er
 func (s *Service) sendInvoice(ctx context.Context, tx pgx.Tx, o *Order, now time.Time) (change, error) {
 	at := docTime(now)
 	u := auth.UserFrom(ctx)
-	number, err := issueNumber(ctx, tx, supplierNumbering(o, document.Invoice, "INV"), at)
+	r, err := readForDocument(ctx, tx, o, supplierNumbering(o, document.Invoice, "INV"), at, at)
 	if err != nil {
 		return change{}, err
 	}
-	info, rates, err := docBasics(ctx, tx, o, at)
-	if err != nil {
-		return change{}, err
-	}
+	number, info, rates := r.number, r.info, r.rates
 	bast, err := issuedNumber(ctx, tx, o.ID, document.BAST)
 	if err != nil {
 		return change{}, err
@@ -125,11 +122,13 @@ func (s *Service) RecordPayment(ctx context.Context, orderID int64, in PaymentIn
 
 // recordPayment writes the checked payment in of the locked order o and its kuitansi.
 func (s *Service) recordPayment(ctx context.Context, tx pgx.Tx, o *Order, in PaymentInput, now time.Time) (change, error) {
-	rates, err := tax.LoadRates(ctx, tx, in.PaidOn)
+	at := docTime(now)
+	// The kuitansi's number and details, and the rates in force on the day paid.
+	r, err := readForDocument(ctx, tx, o, opdNumbering(o, document.Kuitansi, "KW"), at, in.PaidOn)
 	if err != nil {
-		return change{}, fmt.Errorf("ordering: payment of %d: %w", o.ID, err)
+		return change{}, err
 	}
-	lines, b, err := docLines(rates, o, true)
+	lines, b, err := docLines(r.rates, o, true)
 	if err != nil {
 		return change{}, err
 	}
@@ -144,18 +143,14 @@ func (s *Service) recordPayment(ctx context.Context, tx pgx.Tx, o *Order, in Pay
 		breakdown, u.ID, now); err != nil {
 		return change{}, fmt.Errorf("ordering: payment of %d: %w", o.ID, postgres.Classify(err))
 	}
-	at := docTime(now)
-	data, err := s.kuitansi(ctx, tx, o, in, lines, b, at)
+	data, err := s.kuitansi(ctx, tx, o, in, lines, b, at, r)
 	if err != nil {
 		return change{}, err
 	}
 	if err := issueDocument(ctx, tx, o, document.Kuitansi, data, u.ID); err != nil {
 		return change{}, err
 	}
-	owners, err := supplierUserIDs(ctx, tx, o.SupplierID)
-	if err != nil {
-		return change{}, err
-	}
+	owners := r.owners
 	toSupplier := fmt.Sprintf("Pembayaran pesanan %s telah dicatat: %s dibayar, %s diterima setelah pajak (%s). Konfirmasi bila dana sudah masuk.",
 		orderRef(o), rupiah.Format(b.Gross), rupiah.Format(b.Net), MethodLabel(in.Method))
 	toPPK := fmt.Sprintf("Bendahara mencatat pembayaran pesanan %s sebesar %s.", orderRef(o), rupiah.Format(b.Gross))
@@ -165,15 +160,8 @@ func (s *Service) recordPayment(ctx context.Context, tx pgx.Tx, o *Order, in Pay
 }
 
 // kuitansi builds the receipt of the payment, signed by the treasurer at at.
-func (s *Service) kuitansi(ctx context.Context, tx pgx.Tx, o *Order, in PaymentInput, lines []document.Line, b tax.Breakdown, at time.Time) (document.Data, error) {
-	number, err := issueNumber(ctx, tx, opdNumbering(o, document.Kuitansi, "KW"), at)
-	if err != nil {
-		return document.Data{}, err
-	}
-	info, err := loadDocInfo(ctx, tx, o)
-	if err != nil {
-		return document.Data{}, err
-	}
+func (s *Service) kuitansi(ctx context.Context, tx pgx.Tx, o *Order, in PaymentInput, lines []document.Line, b tax.Breakdown, at time.Time, r docReads) (document.Data, error) {
+	number, info := r.number, r.info
 	u := auth.UserFrom(ctx)
 	nip, err := userNIP(ctx, tx, u.ID)
 	if err != nil {

@@ -75,8 +75,7 @@ func (s *Service) Rate(ctx context.Context, orderID int64, in RatingInput) error
 
 // supplierUserIDs returns the enabled accounts that act for supplier id.
 func supplierUserIDs(ctx context.Context, db postgres.DBTX, supplierID int64) ([]int64, error) {
-	rows, err := db.Query(ctx, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.role = 'supplier' AND r.supplier_id = $1 AND u.disabled_at IS NULL ORDER BY r.user_id`, supplierID)
+	rows, err := db.Query(ctx, supplierUsersQuery, supplierID)
 	if err != nil {
 		return nil, fmt.Errorf("ordering: people of supplier %d: %w", supplierID, postgres.Classify(err))
 	}
@@ -86,6 +85,10 @@ func supplierUserIDs(ctx context.Context, db postgres.DBTX, supplierID int64) ([
 	}
 	return ids, nil
 }
+
+// supplierUsersQuery reads the enabled accounts of supplier $1.
+const supplierUsersQuery = `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
+	WHERE r.role = 'supplier' AND r.supplier_id = $1 AND u.disabled_at IS NULL ORDER BY r.user_id`
 
 // oneDecimal writes x with one decimal and a decimal comma, as users read it ("4,3").
 func oneDecimal(x float64) string {

@@ -105,11 +105,23 @@ func (r Rates) List() []Rate {
 // LoadRates reads the rates in force on the WIB date of on. It fails when a
 // kind of rate has no row in force yet.
 func LoadRates(ctx context.Context, db postgres.DBTX, on time.Time) (Rates, error) {
-	rows, err := db.Query(ctx, `SELECT DISTINCT ON (code) id, code, numerator, denominator, effective_from, legal_basis, note
-		FROM tax_rates WHERE effective_from <= $1::date ORDER BY code, effective_from DESC`, wib.ISODate(on))
+	q, args := RatesQuery(on)
+	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return Rates{}, fmt.Errorf("tax: load rates: %w", postgres.Classify(err))
 	}
+	return ScanRates(rows, on)
+}
+
+// RatesQuery is LoadRates's query for day on, for a caller that sends it
+// in a batch with others; ScanRates reads its rows.
+func RatesQuery(on time.Time) (string, []any) {
+	return `SELECT DISTINCT ON (code) id, code, numerator, denominator, effective_from, legal_basis, note
+		FROM tax_rates WHERE effective_from <= $1::date ORDER BY code, effective_from DESC`, []any{wib.ISODate(on)}
+}
+
+// ScanRates reads the rows of RatesQuery(on) and closes them.
+func ScanRates(rows pgx.Rows, on time.Time) (Rates, error) {
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Rate])
 	if err != nil {
 		return Rates{}, fmt.Errorf("tax: load rates: %w", postgres.Classify(err))
