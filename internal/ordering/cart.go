@@ -112,16 +112,32 @@ const cartQuery = `SELECT c.listing_id, l.title, l.unit, l.kind, l.price, c.qty,
 // supplierID is not 0, grouped by supplier (by name), items in the order
 // they were added.
 func loadCarts(ctx context.Context, db postgres.DBTX, userID, opdID, supplierID int64) ([]Cart, error) {
+	q, args := cartsQuery(userID, opdID, supplierID)
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ordering: carts of user %d: %w", userID, postgres.Classify(err))
+	}
+	carts, err := collectCarts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("ordering: carts of user %d: %w", userID, postgres.Classify(err))
+	}
+	return carts, nil
+}
+
+// cartsQuery is loadCarts's query, for a caller that sends it in a batch;
+// collectCarts reads its rows.
+func cartsQuery(userID, opdID, supplierID int64) (string, []any) {
 	q := cartQuery
 	args := []any{userID, opdID}
 	if supplierID != 0 {
 		q += " AND l.supplier_id = $3"
 		args = append(args, supplierID)
 	}
-	rows, err := db.Query(ctx, q+" ORDER BY s.name, s.id, c.added_at, c.listing_id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: carts of user %d: %w", userID, postgres.Classify(err))
-	}
+	return q + " ORDER BY s.name, s.id, c.added_at, c.listing_id", args
+}
+
+// collectCarts reads the rows of cartsQuery into carts and closes them.
+func collectCarts(rows pgx.Rows) ([]Cart, error) {
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (cartRow, error) {
 		var r cartRow
 		var stock *int32
@@ -135,7 +151,7 @@ func loadCarts(ctx context.Context, db postgres.DBTX, userID, opdID, supplierID 
 		return r, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ordering: carts of user %d: %w", userID, postgres.Classify(err))
+		return nil, err
 	}
 	var carts []Cart
 	for _, r := range list {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"lapak/internal/apperr"
 	"lapak/internal/auth"
@@ -371,24 +372,42 @@ func checkPPKField(ctx context.Context, db postgres.DBTX, opd, id int64, errs va
 // supplier, listings), returns the order already placed with the key, and
 // otherwise checks, reserves and writes.
 func (s *Service) placeOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd int64, in CheckoutInput, now time.Time) (int64, error) {
-	if _, err := tx.Exec(ctx, "SELECT 1 FROM opds WHERE id = $1 FOR NO KEY UPDATE", opd); err != nil {
-		return 0, fmt.Errorf("lock opd: %w", postgres.Classify(err))
+	// One round trip: the OPD's lock, then (under it) the order already
+	// placed with this key, the cart and the tax rates.
+	var existing int64
+	var carts []Cart
+	var rates tax.Rates
+	b := &pgx.Batch{}
+	b.Queue("SELECT 1 FROM opds WHERE id = $1 FOR NO KEY UPDATE", opd).Exec(func(pgconn.CommandTag) error { return nil })
+	b.Queue(`SELECT id FROM orders WHERE buyer_user_id = $1 AND checkout_key = $2`, u.ID, in.Key).Query(func(rows pgx.Rows) error {
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if len(ids) > 0 {
+			existing = ids[0]
+		}
+		return err
+	})
+	cq, cargs := cartsQuery(u.ID, opd, in.SupplierID)
+	b.Queue(cq, cargs...).Query(func(rows pgx.Rows) error {
+		var err error
+		carts, err = collectCarts(rows)
+		return err
+	})
+	rq, rargs := tax.RatesQuery(now)
+	b.Queue(rq, rargs...).Query(func(rows pgx.Rows) error {
+		var err error
+		rates, err = tax.ScanRates(rows, now)
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return 0, fmt.Errorf("checkout: %w", postgres.Classify(err))
 	}
-	if id, ok, err := orderByKey(ctx, tx, u.ID, in.Key); err != nil || ok {
-		return id, err
-	}
-	carts, err := loadCarts(ctx, tx, u.ID, opd, in.SupplierID)
-	if err != nil {
-		return 0, err
+	if existing != 0 {
+		return existing, nil
 	}
 	if len(carts) != 1 || len(carts[0].Items) == 0 {
 		return 0, apperr.E(apperr.Conflict, "Keranjang Anda untuk penyedia ini kosong. Tambahkan barang atau jasa lebih dulu.")
 	}
 	cart := carts[0]
-	rates, err := tax.LoadRates(ctx, tx, now)
-	if err != nil {
-		return 0, fmt.Errorf("tax rates: %w", err)
-	}
 	o := &Order{OPDID: opd, PackageID: in.PackageID, SupplierID: cart.SupplierID, Justifications: in.Justifications,
 		Lines: cartLines(cart, rates, cart.SupplierPKP)}
 	// The OPD row is locked above.
