@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"lapak/internal/apperr"
 	"lapak/internal/postgres"
 	"lapak/internal/rup"
@@ -225,15 +228,11 @@ func (e *Engine) Check(ctx context.Context, db postgres.DBTX, c Candidate) (Outc
 		at = e.now()
 	}
 	at = at.In(wib.Location)
-	if c.Lock && !c.OPDLocked {
-		if _, err := db.Exec(ctx, "SELECT 1 FROM opds WHERE id = $1 FOR NO KEY UPDATE", c.OPDID); err != nil {
-			return Outcome{}, fmt.Errorf("rules: lock opd: %w", postgres.Classify(err))
-		}
-	}
-	versions, err := InForce(ctx, db, at)
+	r, err := readForCheck(ctx, db, c, at)
 	if err != nil {
 		return Outcome{}, err
 	}
+	versions := r.versions
 	var ceiling CeilingParams
 	if err := decode(versions[Ceiling], &ceiling); err != nil {
 		return Outcome{}, err
@@ -257,7 +256,7 @@ func (e *Engine) Check(ctx context.Context, db postgres.DBTX, c Candidate) (Outc
 	if err := decode(versions[PackageBudget], &pkg); err != nil {
 		return Outcome{}, err
 	}
-	pr, err := e.checkPackage(ctx, db, c, pkg, ceiling.Limit, total, at)
+	pr, err := e.checkPackage(ctx, db, c, r, pkg, ceiling.Limit, total, at)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -266,18 +265,14 @@ func (e *Engine) Check(ctx context.Context, db postgres.DBTX, c Candidate) (Outc
 	if err := decode(versions[EligibleSupplier], &elig); err != nil {
 		return Outcome{}, err
 	}
-	er, err := checkEligible(ctx, db, c, elig)
-	if err != nil {
-		return Outcome{}, err
-	}
-	add(EligibleSupplier, er)
+	add(EligibleSupplier, checkEligible(r, elig))
 	add(PackageBudget, pr)
 
 	var split SplitParams
 	if err := decode(versions[Split], &split); err != nil {
 		return Outcome{}, err
 	}
-	sr, err := e.checkSplit(ctx, db, c, split, ceiling.Limit, total, at)
+	sr, err := e.checkSplit(ctx, db, c, r, split, ceiling.Limit, total, at)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -289,6 +284,97 @@ func (e *Engine) Check(ctx context.Context, db postgres.DBTX, c Candidate) (Outc
 	}
 	add(SSHCeiling, checkSSH(c, ssh))
 	return o, nil
+}
+
+// checkReads is what Check reads before it judges, in one round trip (with
+// Lock, the row locks are taken in the order OPD, package, supplier).
+type checkReads struct {
+	versions map[Code]Version
+	pkg      rup.Package
+	noPkg    bool // no package with the candidate's id
+	supplier struct {
+		found                           bool
+		name, kecCode, kecName, suspend string
+		status                          supplier.Status
+		scale                           supplier.Scale
+	}
+	cats  []int64         // the candidate's categories, in id order
+	own   map[int64]int64 // the candidate's line totals by category
+	names map[int64]string
+}
+
+func readForCheck(ctx context.Context, db postgres.DBTX, c Candidate, at time.Time) (checkReads, error) {
+	var r checkReads
+	r.cats, r.own = candidateCategories(c)
+	b := &pgx.Batch{}
+	if c.Lock && !c.OPDLocked {
+		b.Queue("SELECT 1 FROM opds WHERE id = $1 FOR NO KEY UPDATE", c.OPDID).Exec(func(pgconn.CommandTag) error { return nil })
+	}
+	b.Queue(inForceQuery, wib.ISODate(at)).Query(func(rows pgx.Rows) error {
+		var err error
+		r.versions, err = collectInForce(rows, at)
+		return err
+	})
+	if c.PackageID != 0 {
+		b.Queue(rup.LookupQuery(c.Lock), c.PackageID).Query(func(rows pgx.Rows) error {
+			var err error
+			r.pkg, err = rup.ScanLookup(rows)
+			if errors.Is(err, apperr.NotFound) {
+				r.noPkg, err = true, nil
+			}
+			return err
+		})
+	}
+	q := `SELECT s.name, s.status, s.scale, coalesce(s.kecamatan_code, ''), coalesce(k.name, ''), s.suspended_reason
+		FROM suppliers s LEFT JOIN kecamatan k ON k.code = s.kecamatan_code WHERE s.id = $1`
+	if c.Lock {
+		q += " FOR SHARE OF s"
+	}
+	b.Queue(q, c.SupplierID).QueryRow(func(row pgx.Row) error {
+		s := &r.supplier
+		err := row.Scan(&s.name, &s.status, &s.scale, &s.kecCode, &s.kecName, &s.suspend)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		s.found = err == nil
+		return err
+	})
+	if len(r.cats) > 0 {
+		b.Queue("SELECT id, name FROM categories WHERE id = ANY($1)", r.cats).Query(func(rows pgx.Rows) error {
+			r.names = map[int64]string{}
+			for rows.Next() {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					return err
+				}
+				r.names[id] = name
+			}
+			return rows.Err()
+		})
+	}
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		return checkReads{}, fmt.Errorf("rules: read for check: %w", postgres.Classify(err))
+	}
+	return r, nil
+}
+
+// candidateCategories returns c's line categories in id order and its line
+// totals by category.
+func candidateCategories(c Candidate) ([]int64, map[int64]int64) {
+	own := map[int64]int64{}
+	var cats []int64
+	for _, l := range c.Lines {
+		if l.CategoryID == 0 {
+			continue
+		}
+		if _, ok := own[l.CategoryID]; !ok {
+			cats = append(cats, l.CategoryID)
+		}
+		own[l.CategoryID] += l.Total
+	}
+	slices.Sort(cats)
+	return cats, own
 }
 
 func decode(v Version, into any) error {
@@ -306,22 +392,12 @@ func checkCeiling(p CeilingParams, total int64) verdict {
 	return verdict{v: Pass, msg: fmt.Sprintf("Nilai pesanan %s tidak melebihi batas %s.", rupiah.Format(total), rupiah.Format(p.Limit))}
 }
 
-func checkEligible(ctx context.Context, db postgres.DBTX, c Candidate, p EligibleParams) (verdict, error) {
-	q := `SELECT s.name, s.status, s.scale, coalesce(s.kecamatan_code, ''), coalesce(k.name, ''), s.suspended_reason
-		FROM suppliers s LEFT JOIN kecamatan k ON k.code = s.kecamatan_code WHERE s.id = $1`
-	if c.Lock {
-		q += " FOR SHARE OF s"
+func checkEligible(r checkReads, p EligibleParams) verdict {
+	if !r.supplier.found {
+		return verdict{v: Refuse, msg: "Penyedia tidak ditemukan. Pilih penyedia dari katalog Lapak."}
 	}
-	var name, kecCode, kecName, suspended string
-	var status supplier.Status
-	var scale supplier.Scale
-	err := db.QueryRow(ctx, q, c.SupplierID).Scan(&name, &status, &scale, &kecCode, &kecName, &suspended)
-	if errors.Is(err, postgres.ErrNoRows) {
-		return verdict{v: Refuse, msg: "Penyedia tidak ditemukan. Pilih penyedia dari katalog Lapak."}, nil
-	}
-	if err != nil {
-		return verdict{}, fmt.Errorf("rules: supplier %d: %w", c.SupplierID, postgres.Classify(err))
-	}
+	name, status, scale, kecCode, kecName, suspended := r.supplier.name, r.supplier.status, r.supplier.scale,
+		r.supplier.kecCode, r.supplier.kecName, r.supplier.suspend
 	var problems []string
 	switch status {
 	case supplier.StatusVerified:
@@ -346,22 +422,19 @@ func checkEligible(ctx context.Context, db postgres.DBTX, c Candidate, p Eligibl
 	}
 	if len(problems) > 0 {
 		return verdict{v: Refuse, msg: strings.Join(problems, " ") + " Pilih penyedia lain yang terverifikasi, berskala UMKM dan berdomisili di " + p.RegencyName +
-			", atau gunakan e-Katalog nasional."}, nil
+			", atau gunakan e-Katalog nasional."}
 	}
-	return verdict{v: Pass, msg: name + " terverifikasi, berskala " + strings.ToLower(scale.Label()) + ", dan berdomisili di Kecamatan " + kecName + "."}, nil
+	return verdict{v: Pass, msg: name + " terverifikasi, berskala " + strings.ToLower(scale.Label()) + ", dan berdomisili di Kecamatan " + kecName + "."}
 }
 
-func (e *Engine) checkPackage(ctx context.Context, db postgres.DBTX, c Candidate, p PackageParams, limit, total int64, at time.Time) (verdict, error) {
+func (e *Engine) checkPackage(ctx context.Context, db postgres.DBTX, c Candidate, r checkReads, p PackageParams, limit, total int64, at time.Time) (verdict, error) {
 	if c.PackageID == 0 {
 		return verdict{v: Refuse, msg: "Pesanan belum memilih paket RUP. Pilih Kode RUP OPD Anda yang menanggung belanja ini."}, nil
 	}
-	pkg, err := rup.Lookup(ctx, db, c.PackageID, c.Lock)
-	if errors.Is(err, apperr.NotFound) {
+	if r.noPkg {
 		return verdict{v: Refuse, msg: "Paket RUP tidak ditemukan. Pilih Kode RUP yang terdaftar di Lapak."}, nil
 	}
-	if err != nil {
-		return verdict{}, err
-	}
+	pkg := r.pkg
 	kode := pkg.KodeRUP
 	switch {
 	case pkg.OPDID != c.OPDID:
@@ -388,48 +461,15 @@ func (e *Engine) checkPackage(ctx context.Context, db postgres.DBTX, c Candidate
 	return verdict{v: Pass, msg: fmt.Sprintf("Paket RUP %s berpagu %s; setelah pesanan ini tersisa %s.", kode, rupiah.Format(pkg.Pagu), rupiah.Format(pkg.Pagu-after))}, nil
 }
 
-func categoryNames(ctx context.Context, db postgres.DBTX, ids []int64) (map[int64]string, error) {
-	rows, err := db.Query(ctx, "SELECT id, name FROM categories WHERE id = ANY($1)", ids)
-	if err != nil {
-		return nil, fmt.Errorf("rules: categories: %w", postgres.Classify(err))
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
-}
-
-func (e *Engine) checkSplit(ctx context.Context, db postgres.DBTX, c Candidate, p SplitParams, limit, total int64, at time.Time) (verdict, error) {
-	own := map[int64]int64{}
-	var cats []int64
-	for _, l := range c.Lines {
-		if l.CategoryID == 0 {
-			continue
-		}
-		if _, ok := own[l.CategoryID]; !ok {
-			cats = append(cats, l.CategoryID)
-		}
-		own[l.CategoryID] += l.Total
-	}
+func (e *Engine) checkSplit(ctx context.Context, db postgres.DBTX, c Candidate, r checkReads, p SplitParams, limit, total int64, at time.Time) (verdict, error) {
+	cats, own, names := r.cats, r.own, r.names
 	if len(cats) == 0 {
 		return verdict{v: Pass, msg: "Barang atau jasa pesanan ini tidak berkategori, sehingga pola pemecahan paket tidak dapat diperiksa."}, nil
 	}
-	slices.Sort(cats)
 	since := at.AddDate(0, 0, -p.WindowDays)
 	recent, err := e.ledger.RecentOrders(ctx, db, c.OPDID, cats, since, c.OrderID)
 	if err != nil {
 		return verdict{}, fmt.Errorf("rules: recent orders of opd %d: %w", c.OPDID, err)
-	}
-	names, err := categoryNames(ctx, db, cats)
-	if err != nil {
-		return verdict{}, err
 	}
 	catName := func(id int64) string {
 		if n, ok := names[id]; ok {

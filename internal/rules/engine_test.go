@@ -17,6 +17,7 @@ import (
 	"lapak/internal/postgres"
 	"lapak/internal/rules"
 	"lapak/internal/rules/rulestest"
+	"lapak/internal/wib"
 )
 
 func TestCheck_Ceiling(t *testing.T) {
@@ -249,7 +250,7 @@ func TestCheck_NewVersion(t *testing.T) {
 	svc := rules.NewService(f.db)
 	today := time.Now()
 	v, err := svc.AddVersion(as("admin"), rules.SSHCeiling, rules.Edit{Values: map[string][]string{"tolerance_percent": {"10"}},
-		EffectiveFrom: today.Format(time.DateOnly), LegalBasis: "Perbup SSH 2026 (uji)", Reason: "Toleransi harga pasar 10 persen."})
+		EffectiveFrom: wib.ISODate(today), LegalBasis: "Perbup SSH 2026 (uji)", Reason: "Toleransi harga pasar 10 persen."})
 	if err != nil {
 		t.Fatal(err)
 	}

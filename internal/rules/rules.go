@@ -93,11 +93,19 @@ func canRead(ctx context.Context) error {
 // read with db (the caller's transaction when it checks under locks). It
 // fails when a rule has no version in force on that date.
 func InForce(ctx context.Context, db postgres.DBTX, at time.Time) (map[Code]Version, error) {
-	rows, err := db.Query(ctx, `SELECT DISTINCT ON (v.rule_code) `+versionColumns+` FROM rule_versions v
-		WHERE v.effective_from <= $1::date ORDER BY v.rule_code, v.effective_from DESC, v.version DESC`, wib.ISODate(at))
+	rows, err := db.Query(ctx, inForceQuery, wib.ISODate(at))
 	if err != nil {
 		return nil, fmt.Errorf("rules: versions in force: %w", postgres.Classify(err))
 	}
+	return collectInForce(rows, at)
+}
+
+// inForceQuery reads the version of each rule in force on day $1.
+const inForceQuery = `SELECT DISTINCT ON (v.rule_code) ` + versionColumns + ` FROM rule_versions v
+	WHERE v.effective_from <= $1::date ORDER BY v.rule_code, v.effective_from DESC, v.version DESC`
+
+// collectInForce reads the rows of inForceQuery for day at and closes them.
+func collectInForce(rows pgx.Rows, at time.Time) (map[Code]Version, error) {
 	list, err := pgx.CollectRows(rows, scanVersion)
 	if err != nil {
 		return nil, fmt.Errorf("rules: versions in force: %w", postgres.Classify(err))

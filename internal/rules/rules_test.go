@@ -11,6 +11,7 @@ import (
 	"lapak/internal/auth"
 	"lapak/internal/rules"
 	"lapak/internal/validate"
+	"lapak/internal/wib"
 )
 
 func TestService_RulesAndHistory(t *testing.T) {
@@ -32,7 +33,7 @@ func TestService_RulesAndHistory(t *testing.T) {
 		t.Errorf("rules in order: %v", codes)
 	}
 
-	tomorrow := time.Now().AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := wib.ISODate(time.Now().AddDate(0, 0, 1))
 	v, err := svc.AddVersion(as(auth.RoleAdmin), rules.Ceiling, rules.Edit{Values: map[string][]string{"limit": {"150.000.000"}},
 		EffectiveFrom: tomorrow, LegalBasis: "Perbup Solok Selatan Nomor 12 Tahun 2027 (uji)", Reason: "Batas diturunkan oleh Perbup baru."})
 	if err != nil {
@@ -82,7 +83,7 @@ func TestService_Permissions(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	svc := rules.NewService(f.db)
-	edit := rules.Edit{Values: map[string][]string{"limit": {"100000000"}}, EffectiveFrom: time.Now().Format(time.DateOnly),
+	edit := rules.Edit{Values: map[string][]string{"limit": {"100000000"}}, EffectiveFrom: wib.ISODate(time.Now()),
 		LegalBasis: "Perbup (uji)", Reason: "Perubahan untuk pengujian."}
 	for _, role := range []auth.Role{auth.RolePP, auth.RolePPK, auth.RoleTreasurer, auth.RoleSupplier, auth.RoleKoperindag} {
 		if _, err := svc.Rules(as(role)); !errors.Is(err, apperr.Forbidden) {
@@ -106,8 +107,8 @@ func TestService_AddVersionValidation(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	svc := rules.NewService(f.db)
-	today := time.Now().Format(time.DateOnly)
-	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	today := wib.ISODate(time.Now())
+	yesterday := wib.ISODate(time.Now().AddDate(0, 0, -1))
 	tests := []struct {
 		name   string
 		code   rules.Code

@@ -222,14 +222,26 @@ func load(ctx context.Context, db postgres.DBTX, id int64, lock bool) (Package, 
 // FOR NO KEY UPDATE row lock, which serialises checks against the package's
 // pagu. It returns apperr.NotFound when there is no such package.
 func Lookup(ctx context.Context, db postgres.DBTX, id int64, lock bool) (Package, error) {
+	rows, err := db.Query(ctx, LookupQuery(lock), id)
+	if err != nil {
+		return Package{}, fmt.Errorf("rup: lookup %d: %w", id, postgres.Classify(err))
+	}
+	return ScanLookup(rows)
+}
+
+// LookupQuery is Lookup's query ($1 the package id), for a caller that sends
+// it in a batch; ScanLookup reads its rows.
+func LookupQuery(lock bool) string {
 	q := "SELECT " + columns + from + " WHERE p.id = $1"
 	if lock {
 		q += " FOR NO KEY UPDATE OF p"
 	}
-	rows, err := db.Query(ctx, q, id)
-	if err != nil {
-		return Package{}, fmt.Errorf("rup: lookup %d: %w", id, postgres.Classify(err))
-	}
+	return q
+}
+
+// ScanLookup reads the rows of LookupQuery and closes them:
+// apperr.NotFound when there is no such package.
+func ScanLookup(rows pgx.Rows) (Package, error) {
 	p, err := pgx.CollectExactlyOneRow(rows, scan)
 	if err != nil {
 		return Package{}, postgres.NotFound(err, "Paket RUP tidak ditemukan.")
