@@ -444,13 +444,14 @@ func (s *Service) placeOrder(ctx context.Context, tx pgx.Tx, u *auth.User, opd i
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE user_id = $1 AND listing_id = ANY($2)`, u.ID, listingIDs(cart)); err != nil {
-		return 0, fmt.Errorf("empty cart: %w", postgres.Classify(err))
+	// The cart emptied and the order read back as stored, in one round trip.
+	b = &pgx.Batch{}
+	b.Queue(`DELETE FROM cart_items WHERE user_id = $1 AND listing_id = ANY($2)`, u.ID, listingIDs(cart)).Exec(func(pgconn.CommandTag) error { return nil })
+	stored := queueLoadOrder(b, id, false)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return 0, fmt.Errorf("checkout: %w", postgres.Classify(err))
 	}
-	placed, err := loadOrder(ctx, tx, id, true)
-	if err != nil {
-		return 0, err
-	}
+	placed := *stored
 	return id, s.record(ctx, tx, placed, u, "checkout", in.Key, now, checkoutChange(placed, out))
 }
 
@@ -547,17 +548,27 @@ func lockListings(ctx context.Context, tx pgx.Tx, c *Cart) (changed bool, err er
 // reserveStock takes the ordered quantities of tracked goods off the stock,
 // never below zero.
 func reserveStock(ctx context.Context, tx pgx.Tx, c Cart) error {
+	// One update per listing (each must take its quantity), in one round trip.
+	b := &pgx.Batch{}
 	for _, it := range c.Items {
 		if it.Kind != "goods" || it.Stock == nil {
 			continue
 		}
-		tag, err := tx.Exec(ctx, `UPDATE listings SET stock = stock - $2 WHERE id = $1 AND stock >= $2`, it.ListingID, it.Qty)
-		if err != nil {
-			return fmt.Errorf("reserve stock of listing %d: %w", it.ListingID, postgres.Classify(err))
+		b.Queue(`UPDATE listings SET stock = stock - $2 WHERE id = $1 AND stock >= $2`, it.ListingID, it.Qty).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() == 0 {
+				return apperr.E(apperr.Conflict, fmt.Sprintf("Stok %s tidak cukup: tersisa %d %s.", it.Title, *it.Stock, it.Unit))
+			}
+			return nil
+		})
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		if apperr.KindOf(err) != nil {
+			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return apperr.E(apperr.Conflict, fmt.Sprintf("Stok %s tidak cukup: tersisa %d %s.", it.Title, *it.Stock, it.Unit))
-		}
+		return fmt.Errorf("reserve stock: %w", postgres.Classify(err))
 	}
 	return nil
 }

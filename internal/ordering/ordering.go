@@ -218,12 +218,25 @@ func scanOrderAnd(row pgx.CollectableRow, more ...any) (*Order, error) {
 // permission; lock takes FOR NO KEY UPDATE on the order row (db must then
 // be a transaction).
 func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Order, error) {
+	b := &pgx.Batch{}
+	o := queueLoadOrder(b, id, lock)
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		if apperr.KindOf(err) == apperr.NotFound {
+			return nil, err
+		}
+		return nil, fmt.Errorf("ordering: load %d: %w", id, postgres.Classify(err))
+	}
+	return *o, nil
+}
+
+// queueLoadOrder adds loadOrder's two statements to b; the order is in the
+// result once b has been sent and closed without error.
+func queueLoadOrder(b *pgx.Batch, id int64, lock bool) **Order {
 	q := "SELECT " + orderColumns + orderFrom + " WHERE o.id = $1"
 	if lock {
 		q += " FOR NO KEY UPDATE OF o"
 	}
 	var o *Order
-	b := &pgx.Batch{}
 	b.Queue(q, id).Query(func(rows pgx.Rows) error {
 		var err error
 		if o, err = pgx.CollectExactlyOneRow(rows, scanOrder); err != nil {
@@ -236,13 +249,7 @@ func loadOrder(ctx context.Context, db postgres.DBTX, id int64, lock bool) (*Ord
 		o.Lines, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Line])
 		return err
 	})
-	if err := db.SendBatch(ctx, b).Close(); err != nil {
-		if apperr.KindOf(err) == apperr.NotFound {
-			return nil, err
-		}
-		return nil, fmt.Errorf("ordering: load %d: %w", id, postgres.Classify(err))
-	}
-	return o, nil
+	return &o
 }
 
 // lockOrder locks order id for a transition and reads it with its lines,
