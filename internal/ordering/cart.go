@@ -336,18 +336,6 @@ func (s *Service) AddToCartOnce(ctx context.Context, listingID int64, qty int64,
 	return nil
 }
 
-// checkCartRoom refuses a new line in a cart that already holds MaxCartLines.
-func checkCartRoom(ctx context.Context, db postgres.DBTX, userID, supplierID int64) error {
-	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM cart_items WHERE user_id = $1 AND supplier_id = $2`, userID, supplierID).Scan(&n); err != nil {
-		return postgres.Classify(err)
-	}
-	if n >= MaxCartLines {
-		return cartFull()
-	}
-	return nil
-}
-
 // cartFull refuses a line beyond MaxCartLines for one supplier.
 func cartFull() error {
 	return apperr.E(apperr.Conflict, fmt.Sprintf("Keranjang untuk penyedia ini sudah berisi %d barang/jasa, batas satu pesanan. Pesan dulu isinya, lalu tambahkan sisanya ke keranjang baru.", MaxCartLines))

@@ -287,18 +287,6 @@ const linesQuery = `SELECT id, position, listing_id, title, unit, kind, coalesce
 	coalesce(ssh_ceiling, 0), qty, list_price, unit_dpp, unit_price, total, shipped_qty, received_qty
 	FROM order_lines WHERE order_id = $1 ORDER BY position`
 
-func loadLines(ctx context.Context, db postgres.DBTX, orderID int64) ([]Line, error) {
-	rows, err := db.Query(ctx, linesQuery, orderID)
-	if err != nil {
-		return nil, fmt.Errorf("ordering: lines of %d: %w", orderID, postgres.Classify(err))
-	}
-	lines, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Line])
-	if err != nil {
-		return nil, fmt.Errorf("ordering: lines of %d: %w", orderID, postgres.Classify(err))
-	}
-	return lines, nil
-}
-
 // Candidate returns the order as the rules engine checks it: its lines at
 // the agreed prices, its SSH excess per unit, and its justifications.
 func (o *Order) Candidate(at time.Time, lock bool) rules.Candidate {
