@@ -102,6 +102,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	loops, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	// Load the holiday calendar now rather than inside the first order
+	// transitions, which would each hold a connection while waiting for it.
+	wg.Go(func() { _ = a.Server.WarmCalendar(loops) })
 	wg.Go(func() { audit.RunSealer(loops, a.DB, time.Second, a.Log) })
 	wg.Go(func() { reporting.RunDrainer(loops, a.DB, time.Second, a.Log) })
 	wg.Go(func() {

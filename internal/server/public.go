@@ -130,12 +130,22 @@ func openDataHeaders(w http.ResponseWriter, contentType, filename string) {
 // stream runs write on the response. Before the first byte an error is an
 // ordinary error page; after it, the status is sent, so the connection is
 // cut instead: a client never takes a broken download for a whole one. A
-// client that went away is not an error.
+// client that went away is not an error. At most publicDownloads run at
+// once; another is refused (apperr.TooMany) with nothing written.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, write func(io.Writer) error) error {
 	dw := &downloadWriter{w: w, rc: http.NewResponseController(w)}
-	// Room to build a large workbook before its first byte; Write extends it.
-	_ = dw.rc.SetWriteDeadline(time.Now().Add(5 * time.Minute))
-	err := write(dw)
+	var err error
+	select {
+	case s.downloads <- struct{}{}:
+		err = func() error {
+			defer func() { <-s.downloads }()
+			// Room to build a large workbook before its first byte; Write extends it.
+			_ = dw.rc.SetWriteDeadline(time.Now().Add(5 * time.Minute))
+			return write(dw)
+		}()
+	default:
+		err = apperr.E(apperr.TooMany, "Sedang ada beberapa unduhan data terbuka yang berjalan. Tunggu sebentar lalu coba lagi.")
+	}
 	switch {
 	case err == nil:
 		return nil

@@ -53,7 +53,15 @@ type Server struct {
 	calendar  *workday.Calendar
 	orders    *ordering.Service
 	notes     *notify.Service
+	// downloads admits the open-data downloads running at once: each
+	// holds a database connection while it writes (publicDownloads).
+	downloads chan struct{}
 }
+
+// publicDownloads is how many open-data downloads may run at once; the
+// pool has a few connections per core (postgres.Open), and slow downloads
+// must not hold them all.
+const publicDownloads = 2
 
 // New wires a Server on db.
 func New(cfg Config, db *pgxpool.Pool, log *slog.Logger) *Server {
@@ -69,6 +77,7 @@ func New(cfg Config, db *pgxpool.Pool, log *slog.Logger) *Server {
 		documents: newDocuments(cfg, db),
 		calendar:  workday.Lazy(db),
 		notes:     notify.NewService(db),
+		downloads: make(chan struct{}, publicDownloads),
 	}
 	s.orders = ordering.NewService(db, s.calendar, blobStore(cfg))
 	sm := scs.New()
@@ -115,3 +124,7 @@ func (s *Server) RunMaintenance(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// WarmCalendar loads the holiday calendar (it is otherwise loaded by its
+// first use).
+func (s *Server) WarmCalendar(ctx context.Context) error { return s.calendar.Reload(ctx) }
