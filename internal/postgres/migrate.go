@@ -27,6 +27,15 @@ func Migrate(ctx context.Context, dbURL string) error {
 		return fmt.Errorf("postgres: parse url: %w", err)
 	}
 	u.Scheme = "pgx5"
+	// The pool's own settings (pool_max_conns and the like, which Open
+	// reads) are not connection parameters: the server would refuse them.
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
 	m, err := migrate.NewWithSourceInstance("iofs", src, u.String())
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)

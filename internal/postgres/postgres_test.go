@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"lapak/internal/apperr"
@@ -36,5 +37,28 @@ func TestClassify_UniqueViolationIsConflict(t *testing.T) {
 	_, err = db.Exec(ctx, `INSERT INTO kecamatan (code, name) VALUES ('bad', 'X')`)
 	if got := postgres.Classify(err); !errors.Is(got, apperr.Invalid) {
 		t.Errorf("got %v, want invalid", got)
+	}
+}
+
+// TestMigrate_IgnoresPoolSettings: pool_max_conns in DATABASE_URL sizes the
+// pool (Open) and does not reach the server when migrating, which would
+// refuse it as an unknown parameter.
+func TestMigrate_IgnoresPoolSettings(t *testing.T) {
+	url := pgtest.NewURL(t)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	url += sep + "pool_max_conns=3"
+	if err := postgres.Migrate(context.Background(), url); err != nil {
+		t.Fatalf("migrate with pool_max_conns: %v", err)
+	}
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Config().MaxConns; got != 3 {
+		t.Errorf("pool size %d, want 3 from the URL", got)
 	}
 }
