@@ -19,7 +19,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"lapak/internal/apperr"
 	"lapak/internal/postgres"
 )
 
@@ -215,27 +214,14 @@ func Seal(ctx context.Context, db *pgxpool.Pool) (int, error) {
 
 // RunSealer seals new entries every interval until ctx ends.
 func RunSealer(ctx context.Context, db *pgxpool.Pool, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	postgres.Every(ctx, every, log, "audit sealer", func(ctx context.Context) error {
 		for {
 			n, err := Seal(ctx, db)
-			if err != nil {
-				if ctx.Err() == nil && apperr.KindOf(err) != apperr.Unavailable {
-					log.Error("audit sealer", "err", err)
-				}
-				break
-			}
-			if n < 1000 {
-				break
+			if err != nil || n < 1000 {
+				return err
 			}
 		}
-	}
+	})
 }
 
 // Report is the outcome of Verify.

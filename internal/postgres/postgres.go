@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"runtime"
 	"strings"
@@ -122,4 +123,22 @@ func NotFound(err error, msg string) error {
 		return apperr.Wrap(apperr.NotFound, msg, err)
 	}
 	return Classify(err)
+}
+
+// Every runs fn every interval until ctx ends, logging its errors as name
+// except those of a database that is away (the pool recovers by itself) and
+// those of a shutdown. The background loops next to the requests use it.
+func Every(ctx context.Context, every time.Duration, log *slog.Logger, name string, fn func(context.Context) error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := fn(ctx); err != nil && ctx.Err() == nil && apperr.KindOf(Classify(err)) != apperr.Unavailable {
+			log.Error(name, "err", err)
+		}
+	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"lapak/internal/apperr"
 	"lapak/internal/postgres"
 )
 
@@ -29,18 +28,10 @@ func Drain(ctx context.Context, db postgres.DBTX) (int, error) {
 // RunDrainer drains every interval until ctx ends, so that the queue stays
 // short and the public pages, which do not drain, lag by about every.
 func RunDrainer(ctx context.Context, db *pgxpool.Pool, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := Drain(ctx, db); err != nil && ctx.Err() == nil && apperr.KindOf(err) != apperr.Unavailable {
-			log.Error("reporting drainer", "err", err)
-		}
-	}
+	postgres.Every(ctx, every, log, "reporting drainer", func(ctx context.Context) error {
+		_, err := Drain(ctx, db)
+		return err
+	})
 }
 
 // drain is Drain on the service's pool, for its readers.

@@ -217,20 +217,10 @@ func load(ctx context.Context, db postgres.DBTX, id int64, lock bool) (Package, 
 	return p, nil
 }
 
-// Lookup reads package id for another domain inside its transaction (the
-// rules engine, ordering), without checking permission; lock takes a
-// FOR NO KEY UPDATE row lock, which serialises checks against the package's
-// pagu. It returns apperr.NotFound when there is no such package.
-func Lookup(ctx context.Context, db postgres.DBTX, id int64, lock bool) (Package, error) {
-	rows, err := db.Query(ctx, LookupQuery(lock), id)
-	if err != nil {
-		return Package{}, fmt.Errorf("rup: lookup %d: %w", id, postgres.Classify(err))
-	}
-	return ScanLookup(rows)
-}
-
-// LookupQuery is Lookup's query ($1 the package id), for a caller that sends
-// it in a batch; ScanLookup reads its rows.
+// LookupQuery reads package $1 for another domain inside its transaction
+// (the rules engine, in its batch of reads), checking no permission; lock
+// takes a FOR NO KEY UPDATE row lock, which serialises checks against the
+// package's pagu. ScanLookup reads its rows.
 func LookupQuery(lock bool) string {
 	q := "SELECT " + columns + from + " WHERE p.id = $1"
 	if lock {
